@@ -1,0 +1,55 @@
+"""Give every short form the concept of its long form, document-wide.
+
+scispaCy's AbbreviationDetector finds "cytokine release syndrome (CRS)" and every later "CRS".
+This component turns those short forms into entities of the long form's concept, and removes
+dictionary matches of short forms whose long form is no concept at all ("emergency department
+(ED)" must not become erectile dysfunction) — the document defines what its abbreviations mean.
+"""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+
+def _concept_of(doc: Doc, long_form: Span) -> Span | None:
+    """The entity that is the long form (or ends it: "serum interleukin-6 (IL-6)")."""
+    best = None
+    for ent in doc.ents:
+        if ent.start >= long_form.start and ent.end == long_form.end:
+            if best is None or ent.start < best.start:
+                best = ent
+        elif ent.start <= long_form.start and ent.end >= long_form.end:
+            return ent
+    return best
+
+
+@Language.component("kgbuild_abbreviation_linker")
+def link_abbreviations(doc: Doc) -> Doc:
+    abbrs = getattr(doc._, "abbreviations", None) or []
+    if not abbrs:
+        return doc
+    by_short: dict[str, Span | None] = {}
+    for short in abbrs:
+        long_form = short._.long_form
+        if long_form is None:
+            continue
+        key = short.text
+        if key not in by_short or by_short[key] is None:
+            by_short[key] = _concept_of(doc, long_form)
+    remove, add = set(), []
+    for short in abbrs:
+        concept = by_short.get(short.text)
+        overlapping = [e for e in doc.ents if e.start < short.end and short.start < e.end]
+        if concept is None:
+            # the short form was defined as something that is not a concept
+            remove.update((e.start, e.end) for e in overlapping if e.end - e.start <= short.end - short.start)
+            continue
+        if any(e.start <= short.start and e.end >= short.end and e.kb_id_ == concept.kb_id_ for e in overlapping):
+            continue
+        remove.update((e.start, e.end) for e in overlapping if e.end - e.start <= short.end - short.start)
+        add.append(Span(doc, short.start, short.end, label=concept.label_, kb_id=concept.kb_id_))
+    if remove or add:
+        kept = [e for e in doc.ents if (e.start, e.end) not in remove]
+        doc.ents = filter_spans(kept + add)
+    return doc

@@ -1,0 +1,397 @@
+"""Claim extraction: trigger-centred rules in the spirit of SemRep's indicator rules.
+
+Each sentence is scanned for relation triggers (causal, regulatory and therapeutic verbs, their
+nominal and passive forms, "secondary to", "X-induced Y", lab-change statements). A trigger picks
+its arguments from the entity mentions around it according to its form: active verbs take the
+subject on the left and the (coordinated) objects on the right; passives and "due to"-style
+markers take them the other way round. Signs compose along the trigger chain ("reduced the
+release of IL-6" = decreases). Negation, hedging and hypotheticals come from ConText modifiers
+whose scope covers the trigger or the arguments.
+
+Confidence is a documented prior per rule (see RULE_CONFIDENCE), lowered for hedged claims,
+claims whose subject came from a definite description ("the drug"), and long gaps.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .context import modifiers_covering
+
+if not Doc.has_extension("claims"):
+    Doc.set_extension("claims", default=[])
+
+
+def _inflect(verb: str) -> set[str]:
+    """base, 3rd person, past, gerund of a regular English verb."""
+    forms = {verb}
+    if verb.endswith("e"):
+        forms |= {verb + "s", verb + "d", verb[:-1] + "ing"}
+    elif verb.endswith("y") and verb[-2] not in "aeiou":
+        forms |= {verb[:-1] + "ies", verb[:-1] + "ied", verb + "ing"}
+    elif verb.endswith(("s", "sh", "ch", "x", "z")):
+        forms |= {verb + "es", verb + "ed", verb + "ing"}
+    else:
+        forms |= {verb + "s", verb + "ed", verb + "ing"}
+        if verb in {"trigger", "suppress"}:
+            pass
+    return forms
+
+
+def _lexicon(verbs: str, irregular: str = "") -> set[str]:
+    out: set[str] = set()
+    for v in verbs.split():
+        out |= _inflect(v)
+    return out | set(irregular.split())
+
+
+# sign: +1 raises / causes, -1 lowers
+CAUSE_VERBS = _lexicon("cause induce trigger provoke precipitate produce elicit promote generate evoke "
+                       "initiate unmask exacerbate worsen aggravate", "drove driven drive drives driving")
+INCREASE_VERBS = _lexicon("increase raise elevate stimulate release upregulate boost enhance augment activate "
+                          "amplify heighten potentiate prolong")
+DECREASE_VERBS = _lexicon("decrease reduce lower suppress deplete inhibit downregulate diminish attenuate block "
+                          "impair abolish blunt lessen shorten antagonize antagonise", "cut")
+TREAT_VERBS = _lexicon("treat reverse relieve control correct counteract manage alleviate ameliorate abort "
+                       "neutralize neutralise normalize normalise rescue")
+PHRASAL_CAUSE = {("lead", "to"), ("led", "to"), ("leads", "to"), ("leading", "to"), ("result", "in"),
+                 ("resulted", "in"), ("results", "in"), ("resulting", "in"), ("gave", "rise"), ("give", "rise"),
+                 ("contributed", "to"), ("contributes", "to"), ("contribute", "to"), ("contributing", "to"),
+                 ("responsible", "for")}
+INCREASE_NOUNS = {"release", "increase", "increases", "rise", "elevation", "elevations", "surge", "spike",
+                  "activation", "induction", "production", "secretion", "upregulation", "overproduction",
+                  "excess", "accumulation", "high", "higher", "elevated", "raised", "increased"}
+DECREASE_NOUNS = {"reduction", "decrease", "decline", "fall", "drop", "depletion", "suppression", "inhibition",
+                  "loss", "deficiency", "low", "lower", "reduced", "decreased", "depressed", "lowered"}
+# intransitive change verbs: "<marker> rose after <drug>"
+RISE_VERBS = _lexicon("increase rise climb peak surge spike double triple elevate", "rose risen")
+FALL_VERBS = _lexicon("decrease fall decline drop dip plummet halve", "fell fallen")
+BE_AUX = {"was", "were", "is", "are", "be", "been", "being", "had", "has", "have"}
+# "Y <marker> X" – the cause comes after the marker
+CAUSE_MARKERS = {("secondary", "to"): "causes", ("due", "to"): "causes", ("attributed", "to"): "causes",
+                 ("attributable", "to"): "causes", ("caused", "by"): "causes", ("induced", "by"): "causes",
+                 ("triggered", "by"): "causes", ("provoked", "by"): "causes", ("precipitated", "by"): "causes",
+                 ("related", "to"): "associated_with", ("associated", "with"): "associated_with",
+                 ("linked", "to"): "associated_with", ("consequence", "of"): "causes",
+                 ("complication", "of"): "causes", ("result", "of"): "causes", ("following",): "after",
+                 ("after",): "after", ("during",): "after", ("within",): "after"}
+TREAT_MARKERS = {("treated", "with"), ("managed", "with"), ("resolved", "with"), ("resolved", "after"),
+                 ("resolved", "following"), ("improved", "with"), ("improved", "after"), ("improved", "following"),
+                 ("responded", "to"), ("subsided", "with"), ("subsided", "after"), ("reversed", "with"),
+                 ("reversed", "by"), ("controlled", "with"), ("treatment", "with"), ("therapy", "with"),
+                 ("abated", "with"), ("normalized", "with"), ("normalised", "with"), ("resolved", "on"),
+                 ("settled", "with"), ("settled", "after"), ("disappeared", "after")}
+GIVE_VERBS = _lexicon("receive give administer start initiate commence prescribe treat", "given began begun")
+BIOMARKER_NOUNS = {"marker", "biomarker", "indicator", "sign", "hallmark", "surrogate"}
+DEFINITE_DRUG = {"drug", "agent", "medication", "medicine", "antibody", "vaccine", "infusion", "therapy",
+                 "treatment", "compound", "product", "regimen"}
+CLAUSE_BREAKS = {";", "but", "whereas", "although", "though", "however", "while"}
+SUBJECT_PREPS = {"with", "plus", "and", "or", "than", "to"}
+
+CAUSAL_SUBJECT = {"drug", "chemical", "cytokine", "process", "disease", "lab_marker", "gene"}
+CONDITION = {"disease", "process", "adverse_event"}
+MEASURABLE = {"lab_marker", "cytokine", "gene"}
+
+RULE_CONFIDENCE = {
+    "active_verb": 0.85, "passive_verb": 0.85, "compound": 0.8, "cause_marker": 0.8,
+    "treat_active": 0.85, "treat_marker": 0.8, "treat_for": 0.65, "lab_change": 0.65,
+    "temporal": 0.5, "association": 0.45, "biomarker": 0.6,
+}
+HEDGE_FACTOR = 0.6
+COREF_FACTOR = 0.85
+
+
+@dataclass
+class Arg:
+    start: int          # token span of the mention in the doc
+    end: int
+    curie: str
+    type: str
+    coref: bool = False
+
+
+@dataclass
+class RawClaim:
+    subject: Arg
+    predicate: str
+    object: Arg
+    rule: str
+    trigger: tuple[int, int]
+    sentence: Span
+    confidence: float = 0.5
+    negated: bool = False
+    hedged: bool = False
+    hypothetical: bool = False
+    flags: dict = field(default_factory=dict)
+
+
+def _args_in(sent: Span, doc: Doc, index_drug: Arg | None) -> list[Arg]:
+    args = [Arg(e.start, e.end, e.kb_id_, e.label_) for e in doc.ents if sent.start <= e.start < sent.end]
+    for e in doc.spans.get("kgbuild_nested", []):
+        if sent.start <= e.start < sent.end:
+            args.append(Arg(e.start, e.end, e.kb_id_, e.label_))
+    if index_drug is not None:
+        for i in range(sent.start, sent.end - 1):
+            if doc[i].lower_ in {"the", "this", "that"} and doc[i + 1].lower_ in DEFINITE_DRUG:
+                if not any(a.start <= i + 1 < a.end for a in args):
+                    args.append(Arg(i, i + 2, index_drug.curie, index_drug.type, coref=True))
+    return sorted(args, key=lambda a: (a.start, -a.end))
+
+
+class ClaimExtractor:
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+
+    # -- argument selection -------------------------------------------------------------
+    @staticmethod
+    def _left_subject(doc: Doc, args: list[Arg], pos: int, sent: Span, types: set[str]) -> Arg | None:
+        """The subject of a trigger at token `pos`: nearest compatible mention on its left in the
+        same clause, skipping mentions introduced by "with"/"and" ("X, given with Y, caused Z"),
+        and following "which" back to its antecedent."""
+        lo = sent.start
+        for k in range(pos - 1, sent.start - 1, -1):
+            t = doc[k].lower_
+            if t in CLAUSE_BREAKS:
+                lo = k + 1
+                break
+            if t in {"which", "that"} and k - 1 >= sent.start:
+                ante = [a for a in args if a.end in (k, k - 1) and a.type in types]
+                if ante:
+                    return ante[-1]
+        cands = [a for a in args if lo <= a.start and a.end <= pos and a.type in types and pos - a.end <= 18]
+        if not cands:
+            return None
+        for a in reversed(cands):
+            prev = doc[a.start - 1].lower_ if a.start > sent.start else ""
+            if prev not in SUBJECT_PREPS:
+                return a
+        return cands[-1]
+
+    @staticmethod
+    def _right_objects(doc: Doc, args: list[Arg], pos: int, sent: Span, types: set[str],
+                       max_gap: int = 10) -> list[Arg]:
+        """First compatible mention after `pos`, plus those coordinated with it ("ALT and bilirubin")."""
+        hi = sent.end
+        for k in range(pos, sent.end):
+            if doc[k].lower_ in CLAUSE_BREAKS or doc[k].lower_ == "which":
+                hi = k
+                break
+        right = [a for a in args if a.start >= pos and a.end <= hi]
+        first = next((a for a in right if a.type in types), None)
+        if first is None or first.start - pos > max_gap:
+            return []
+        objs, last = [first], first
+        for a in right:
+            if a.start < last.end or a is first:
+                continue
+            gap = [t.lower_ for t in doc[last.end:a.start]]
+            if gap and len(gap) <= 4 and ("and" in gap or "," in gap or "or" in gap) and \
+                    all(g in {",", "and", "or", "as", "well", "serum", "plasma", "levels", "level", "the",
+                              "concentrations", "count", "of", "also"} for g in gap) and a.type in types:
+                objs.append(a)
+                last = a
+            else:
+                break
+        return objs
+
+    @staticmethod
+    def _sign(doc: Doc, start: int, end: int) -> int:
+        sign = 1
+        for t in doc[start:end]:
+            low = t.lower_
+            if low in DECREASE_VERBS or low in DECREASE_NOUNS:
+                sign = -sign
+        return sign
+
+    # -- rules ------------------------------------------------------------------------------
+    def _sentence_claims(self, doc: Doc, sent: Span, args: list[Arg]) -> list[RawClaim]:
+        out: list[RawClaim] = []
+        if len(args) < 2:
+            return out
+        toks = [t.lower_ for t in doc[sent.start:sent.end]]
+        base = sent.start
+
+        def emit(subj, pred, obj, rule, trig, scale=1.0):
+            if subj is None or obj is None or subj.curie == obj.curie:
+                return
+            if pred in ("increases", "causes") and obj.type in MEASURABLE:
+                pred = "increases"
+            if pred == "increases" and obj.type in CONDITION:
+                pred = "causes"
+            if pred == "decreases" and subj.type in CONDITION and obj.type in CONDITION:
+                return
+            out.append(RawClaim(subj, pred, obj, rule, trig, sent, RULE_CONFIDENCE[rule] * scale))
+
+        for k, low in enumerate(toks):
+            i = base + k
+            nxt = toks[k + 1] if k + 1 < len(toks) else ""
+            prev = toks[k - 1] if k > 0 else ""
+            prev2 = toks[k - 2] if k > 1 else ""
+            pair = (low, nxt)
+            # compound "X-induced Y" / "X-associated Y"
+            if low in {"induced", "associated", "related", "mediated", "triggered"} and prev == "-":
+                subj = next((a for a in args if a.end == i - 1 and a.type in CAUSAL_SUBJECT), None)
+                obj = next((a for a in args if a.start <= i < a.end or a.start == i + 1), None)
+                if obj is None:
+                    objs = self._right_objects(doc, args, i + 1, sent, CONDITION | MEASURABLE, max_gap=2)
+                    obj = objs[0] if objs else None
+                if subj is not None and obj is not None and subj.type in {"drug", "chemical", "cytokine", "process"}:
+                    pred = "associated_with" if low in {"associated", "related"} else "causes"
+                    emit(subj, pred, obj, "compound", (i - 1, i + 1))
+                continue
+            # "Y secondary to X", "Y due to X", "Y after X"
+            key = pair if pair in CAUSE_MARKERS else ((low,) if (low,) in CAUSE_MARKERS else None)
+            if key is not None:
+                width = len(key)
+                pred = CAUSE_MARKERS[key]
+                if pred == "after":
+                    # "Y after X" is temporal: only drug → condition/marker, and only when Y is a
+                    # change ("rise in D-dimer after") or an event, not a treatment ("after prednisone")
+                    subj_l = self._right_objects(doc, args, i + width, sent, {"drug"}, max_gap=4)
+                    obj = self._left_subject(doc, args, i, sent, CONDITION | MEASURABLE)
+                    if subj_l and obj is not None and not self._treat_context(toks, k):
+                        rule = "lab_change" if obj.type in MEASURABLE else "temporal"
+                        change = self._change_sign(toks, obj.end - base, k)
+                        if obj.type in MEASURABLE and change == 0:
+                            continue
+                        emit(subj_l[0], "decreases" if change < 0 else "causes", obj, rule, (i, i + width))
+                    continue
+                objs_left = self._left_subject(doc, args, i, sent, CONDITION | MEASURABLE)
+                subj_r = self._right_objects(doc, args, i + width, sent, CAUSAL_SUBJECT, max_gap=4)
+                if objs_left is not None and subj_r:
+                    emit(subj_r[0], pred, objs_left, "association" if pred == "associated_with" else "cause_marker",
+                         (i, i + width))
+                continue
+            # therapeutic markers: "Y was treated with X", "Y resolved after X"
+            if pair in TREAT_MARKERS:
+                subj_r = self._right_objects(doc, args, i + 2, sent, {"drug", "chemical"}, max_gap=5)
+                obj = self._left_subject(doc, args, i, sent, CONDITION | MEASURABLE)
+                if subj_r and obj is not None:
+                    for s in subj_r:
+                        emit(s, "decreases" if obj.type in MEASURABLE else "treats", obj, "treat_marker", (i, i + 2))
+                continue
+            # "<marker> rose after <drug>" handled by the temporal marker; "<drug> for <condition>"
+            if low == "for" and any(t in GIVE_VERBS for t in toks[:k]):
+                subj = next((a for a in reversed(args) if a.end in (i, i - 1) and a.type in {"drug", "chemical"}), None)
+                objs = self._right_objects(doc, args, i + 1, sent, CONDITION, max_gap=3)
+                if subj is not None and objs:
+                    emit(subj, "treats", objs[0], "treat_for", (i, i + 1))
+                continue
+            # biomarker: "D-dimer is a marker of thrombosis"
+            if low in BIOMARKER_NOUNS and nxt in {"of", "for"}:
+                subj = self._left_subject(doc, args, i, sent, MEASURABLE)
+                objs = self._right_objects(doc, args, i + 2, sent, CONDITION, max_gap=4)
+                if subj is not None and objs:
+                    emit(subj, "biomarker_for", objs[0], "biomarker", (i, i + 1))
+                continue
+            # verbs
+            phrasal = pair in PHRASAL_CAUSE
+            if phrasal or low in CAUSE_VERBS or low in INCREASE_VERBS or low in DECREASE_VERBS or low in TREAT_VERBS:
+                width = 2 if phrasal else 1
+                passive = (prev in BE_AUX or prev2 in BE_AUX or prev in {",", "been"}) and nxt == "by" \
+                    or (low.endswith("ed") and nxt == "by")
+                if low in TREAT_VERBS:
+                    if passive:
+                        subj_r = self._right_objects(doc, args, i + 2, sent, {"drug", "chemical"}, max_gap=4)
+                        obj = self._left_subject(doc, args, i, sent, CONDITION | MEASURABLE)
+                        for s in subj_r:
+                            emit(s, "decreases" if obj and obj.type in MEASURABLE else "treats", obj,
+                                 "treat_marker", (i, i + 1))
+                    elif prev not in BE_AUX:
+                        subj = self._left_subject(doc, args, i, sent, {"drug", "chemical"})
+                        for o in self._right_objects(doc, args, i + 1, sent, CONDITION | MEASURABLE):
+                            emit(subj, "decreases" if o.type in MEASURABLE else "treats", o, "treat_active", (i, i + 1))
+                    continue
+                if passive:
+                    subj_r = self._right_objects(doc, args, i + 2, sent, CAUSAL_SUBJECT, max_gap=4)
+                    obj = self._left_subject(doc, args, i, sent, CONDITION | MEASURABLE | {"drug"})
+                    if subj_r and obj is not None:
+                        sign = self._sign(doc, i, i + 1)
+                        emit(subj_r[0], "decreases" if sign < 0 else "causes", obj, "passive_verb", (i, i + 1))
+                    continue
+                if prev in BE_AUX and low.endswith("ed"):
+                    continue       # "ALT was elevated" (a state, not a relation)
+                subj = self._left_subject(doc, args, i, sent, CAUSAL_SUBJECT)
+                if subj is None:
+                    continue
+                for o in self._right_objects(doc, args, i + width, sent, CONDITION | MEASURABLE | {"drug"}):
+                    if o.type == "drug" and subj.type != "drug":
+                        continue
+                    sign = self._sign(doc, i, o.start)
+                    if low in CAUSE_VERBS or phrasal:
+                        pred = "decreases" if sign < 0 else "causes"
+                    else:
+                        pred = "decreases" if sign < 0 else "increases"
+                    emit(subj, pred, o, "active_verb", (i, i + width))
+        return out
+
+    @staticmethod
+    def _treat_context(toks: list[str], k: int) -> bool:
+        """'improved after prednisone' is therapy, not an adverse reaction."""
+        window = toks[max(0, k - 3):k]
+        return any(w in {"improved", "resolved", "normalized", "normalised", "recovered", "subsided",
+                         "settled", "decreased", "fell", "declined", "abated", "disappeared"} for w in window)
+
+    @staticmethod
+    def _change_sign(toks: list[str], obj_end: int, k: int) -> int:
+        """+1 / -1 when the words around a marker say it rose / fell, else 0."""
+        window = toks[max(0, obj_end - 8):k]
+        if any(w in FALL_VERBS or w in DECREASE_NOUNS for w in window):
+            return -1
+        if any(w in RISE_VERBS or w in INCREASE_NOUNS for w in window):
+            return 1
+        return 0
+
+    # -- context ------------------------------------------------------------------------------
+    @staticmethod
+    def _apply_context(doc: Doc, claim: RawClaim) -> None:
+        s, o, t = claim.subject, claim.object, claim.trigger
+        core = [(t[0], t[1]), (o.start, o.end)]
+        neg = modifiers_covering(doc, core, "NEGATED")
+        neg += [m for m in modifiers_covering(doc, [(s.start, s.end)], "NEGATED") if m.scope_end <= m.trigger_end]
+        # a negation inside the claim's own span ("X did not cause Y")
+        lo, hi = min(s.start, o.start, t[0]), max(s.end, o.end, t[1])
+        neg += [m for m in doc._.context_modifiers if m.category == "NEGATED" and lo <= m.trigger_start < hi
+                and not (s.start <= m.trigger_start < s.end or o.start <= m.trigger_start < o.end)]
+        claim.negated = bool(neg)
+        claim.hedged = bool(modifiers_covering(doc, core + [(s.start, s.end)], "HEDGED"))
+        claim.hypothetical = bool(modifiers_covering(doc, core, "HYPOTHETICAL"))
+        if claim.hedged:
+            claim.confidence *= HEDGE_FACTOR
+        if claim.hypothetical:
+            claim.confidence *= HEDGE_FACTOR
+        if s.coref:
+            claim.confidence *= COREF_FACTOR
+
+    def __call__(self, doc: Doc) -> Doc:
+        drugs = [e for e in doc.ents if e.label_ == "drug"]
+        index_drug = None
+        if drugs:
+            counts: dict[str, int] = {}
+            for e in drugs:
+                counts[e.kb_id_] = counts.get(e.kb_id_, 0) + 1
+            best = max(counts, key=lambda c: (counts[c], -min(e.start for e in drugs if e.kb_id_ == c)))
+            first = next(e for e in drugs if e.kb_id_ == best)
+            index_drug = Arg(first.start, first.end, best, "drug")
+        claims: list[RawClaim] = []
+        for sent in doc.sents:
+            args = _args_in(sent, doc, index_drug)
+            for c in self._sentence_claims(doc, sent, args):
+                self._apply_context(doc, c)
+                claims.append(c)
+        # one claim per (sentence, subject, predicate, object): keep the most confident reading
+        best: dict[tuple, RawClaim] = {}
+        for c in claims:
+            key = (c.sentence.start, c.subject.curie, c.object.curie)
+            old = best.get(key)
+            if old is None or (c.negated, c.confidence) > (old.negated, old.confidence):
+                best[key] = c
+        doc._.claims = sorted(best.values(), key=lambda c: (c.sentence.start, c.trigger))
+        return doc
+
+
+@Language.factory("kgbuild_claims", default_config={})
+def make_claim_extractor(nlp: Language, name: str) -> ClaimExtractor:
+    return ClaimExtractor(nlp, name)

@@ -1,0 +1,302 @@
+"""`kgbuild` command line: a thin layer over the Python API (extract, build, query, export).
+
+Errors a user can cause (bad files, unknown names, missing stores) print one line on stderr and
+exit with status 1; usage errors exit with 2. Set KGBUILD_DEBUG=1 to see tracebacks.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import textwrap
+from pathlib import Path
+
+from . import __version__
+from .store import DEFAULT_STORE
+
+PREDICATE_ARROWS = {"causes": "causes", "increases": "increases", "decreases": "decreases", "treats": "treats",
+                    "associated_with": "associated with", "biomarker_for": "biomarker for"}
+
+
+class UserError(Exception):
+    pass
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _short(text: str, width: int = 110) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# -- extract ------------------------------------------------------------------------------------
+def cmd_extract(a: argparse.Namespace) -> int:
+    from .extract import Extractor
+    from .ingest import IngestError, read_document
+
+    failures = 0
+    documents = []
+    for f in a.files:
+        try:
+            documents.append(read_document(f))
+        except IngestError as exc:
+            print(f"kgbuild: {exc}", file=sys.stderr)
+            failures += 1
+    if documents:
+        extractor = Extractor()
+        fmt = a.format or ("json" if len(a.files) == 1 else "jsonl")
+        for ex in extractor.extract_documents(documents):
+            out = ex.to_json(include_text=not a.no_text)
+            if fmt == "json":
+                _write(json.dumps(out, indent=2, ensure_ascii=False))
+            elif fmt == "jsonl":
+                _write(json.dumps(out, ensure_ascii=False))
+            else:
+                _write(_extraction_table(out))
+    return 1 if failures else 0
+
+
+def _extraction_table(out: dict) -> str:
+    d = out["document"]
+    labels = {e["id"]: e["label"] for e in out["entities"]}
+    lines = [f"{d.get('title') or d['source']}", f"  source: {d['source']}   pages: {d.get('pages')}   "
+             f"sections: {', '.join(s['name'] for s in d.get('sections', []))}", "", "Entities"]
+    for e in sorted(out["entities"], key=lambda e: (e["type"], e["label"].lower())):
+        forms = sorted({m["text"] for m in e["mentions"]})
+        lines.append(f"  {e['type']:<14} {e['id']:<18} {e['label'][:40]:<40} {len(e['mentions']):>3}x  "
+                     f"{', '.join(forms)[:60]}")
+    lines += ["", "Claims"]
+    for c in out["claims"]:
+        flags = ("NOT " if c["negated"] else "") + ("(hedged) " if c["hedged"] else "")
+        ev = c["evidence"][0]
+        lines.append(f"  {labels.get(c['subject'], c['subject'])} {flags}{PREDICATE_ARROWS.get(c['predicate'], c['predicate'])} "
+                     f"{labels.get(c['object'], c['object'])}   [conf {c['confidence']:.2f}; p. {ev.get('page')}, "
+                     f"{ev.get('section')}]")
+        lines.append(f"      \"{_short(ev['text'])}\"")
+    return "\n".join(lines)
+
+
+# -- build ----------------------------------------------------------------------------------------
+def cmd_build(a: argparse.Namespace) -> int:
+    from .build import build
+    from .store import Store
+
+    with Store(a.store) as store:
+        report = build(a.paths, store, progress=None if not a.quiet else False)
+        for line in report.failed:
+            print(f"kgbuild: skipped {line}", file=sys.stderr)
+        stats = store.stats()
+    print(f"{report.summary()}; store {a.store}: {stats['documents']} documents, {stats['concepts']} concepts, "
+          f"{stats['claims']} claims", file=sys.stderr)
+    if report.failed and (a.strict or not (report.added or report.replaced or report.skipped)):
+        return 1
+    return 0
+
+
+def _open_store(directory):
+    from .store import Store
+    return Store(directory, create=False)
+
+
+# -- paths ----------------------------------------------------------------------------------------
+def cmd_paths(a: argparse.Namespace) -> int:
+    from .query import find_paths
+
+    preds = set(a.predicate) if a.predicate else None
+    with _open_store(a.store) as store:
+        result = find_paths(store, a.source, a.target, max_hops=a.max_hops, limit=a.limit, predicates=preds,
+                            min_belief=a.min_belief, via=a.via, exclude=a.exclude)
+    if a.format == "json":
+        _write(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        _write(_paths_table(result, a.evidence))
+    return 0
+
+
+def _paths_table(result: dict, max_evidence: int) -> str:
+    src, dst = result["from"], result["to"]
+    head = f"Paths from {src['label']} ({src['id']}) to {dst['label']} ({dst['id']}), at most {result['max_hops']} hops"
+    if not result["paths"]:
+        return head + "\n  no path found"
+    labels = {n["id"]: n["label"] for p in result["paths"] for n in p["nodes"]}
+    lines = [head]
+    for i, p in enumerate(result["paths"], 1):
+        chain = " → ".join(n["label"] for n in p["nodes"])
+        lines += ["", f"{i}. {chain}", f"   score {p['score']:.3f}   net effect: {p['net_effect']}   hops: {p['hops']}"]
+        for e in p["edges"]:
+            flag = "  [contradicted]" if e["contradicted"] else ""
+            lines.append(f"   • {labels.get(e['subject'], e['subject'])} {PREDICATE_ARROWS.get(e['predicate'], e['predicate'])} "
+                         f"{labels.get(e['object'], e['object'])}   (belief {e['belief']:.2f}, {e['evidence_count']} "
+                         f"claim(s) in {e['document_count']} document(s)){flag}")
+            for ev in e["evidence"][:max_evidence]:
+                where = f"{Path(ev['source']).name}, p. {ev['page']}, {ev['section']}"
+                lines.append(textwrap.fill(f"\"{' '.join(ev['text'].split())}\" — {where}", width=100,
+                                           initial_indent="       ", subsequent_indent="         "))
+    return "\n".join(lines)
+
+
+# -- claims, neighbors, export, stats ------------------------------------------------------
+def cmd_claims(a: argparse.Namespace) -> int:
+    from .graph import KnowledgeGraph
+    from .query import NameIndex
+
+    with _open_store(a.store) as store:
+        entity = None
+        if a.entity:
+            entity = NameIndex(store, KnowledgeGraph.from_store(store)).resolve(a.entity)
+        rows = store.claims(entity)
+        concepts = store.concepts()
+    if a.format == "jsonl":
+        for r in rows:
+            _write(json.dumps(r, ensure_ascii=False))
+        return 0
+    label = lambda c: concepts.get(c, {}).get("label", c)  # noqa: E731
+    for r in rows:
+        flags = ("NOT " if r["negated"] else "") + ("(hedged) " if r["hedged"] else "")
+        ev = r["evidence"][0]
+        _write(f"{r['id']}  {label(r['subject'])} {flags}{PREDICATE_ARROWS.get(r['predicate'], r['predicate'])} "
+               f"{label(r['object'])}  [conf {r['confidence']:.2f}]\n    \"{_short(ev['text'])}\" — "
+               f"{Path(r['source']).name}, p. {ev.get('page')}, {ev.get('section')}")
+    print(f"{len(rows)} claims", file=sys.stderr)
+    return 0
+
+
+def cmd_neighbors(a: argparse.Namespace) -> int:
+    from .query import neighbors
+
+    with _open_store(a.store) as store:
+        result = neighbors(store, a.concept)
+    if a.format == "json":
+        _write(json.dumps(result, indent=2, ensure_ascii=False))
+        return 0
+    c = result["concept"]
+    _write(f"{c['label']} ({c['id']}, {c['type']})")
+    for n in result["neighbors"]:
+        arrow = "→" if n["direction"] == "out" else "←"
+        neg = " [negated only]" if n["negated"] else ""
+        _write(f"  {arrow} {PREDICATE_ARROWS.get(n['predicate'], n['predicate'])} {n['other']['label']} "
+               f"({n['other']['id']})  belief {n['belief']:.2f}, {n['evidence_count']} claim(s){neg}")
+    return 0
+
+
+def cmd_export(a: argparse.Namespace) -> int:
+    from .rdf import export
+
+    with _open_store(a.store) as store:
+        data = export(store, a.format)
+    if a.output:
+        out = Path(a.output)
+        tmp = out.with_name(out.name + ".tmp")
+        tmp.write_text(data, encoding="utf-8")
+        tmp.replace(out)        # never leave a half-written export behind
+        print(f"wrote {out} ({len(data):,} bytes)", file=sys.stderr)
+    else:
+        _write(data)
+    return 0
+
+
+def cmd_stats(a: argparse.Namespace) -> int:
+    with _open_store(a.store) as store:
+        s = store.stats()
+    if a.format == "json":
+        _write(json.dumps(s, indent=2))
+        return 0
+    _write(f"documents {s['documents']}   concepts {s['concepts']}   mentions {s['mentions']}   claims {s['claims']} "
+           f"(negated {s['negated_claims']}, hedged {s['hedged_claims']})")
+    _write("concepts by type: " + ", ".join(f"{k} {v}" for k, v in sorted(s["concepts_by_type"].items())))
+    _write("claims by predicate: " + ", ".join(f"{k} {v}" for k, v in sorted(s["claims_by_predicate"].items())))
+    return 0
+
+
+# -- parser ---------------------------------------------------------------------------------------
+def make_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kgbuild", description="Turn biomedical case reports into an "
+                                "evidence-backed knowledge graph.")
+    p.add_argument("--version", action="version", version=f"kgbuild {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("extract", help="extract entities and claims from PDF or text files")
+    s.add_argument("files", nargs="+")
+    s.add_argument("--format", choices=("json", "jsonl", "table"),
+                   help="json (one file; default), jsonl (default for several files) or table")
+    s.add_argument("--no-text", action="store_true", help="leave the document text out of the JSON")
+    s.set_defaults(func=cmd_extract)
+
+    s = sub.add_parser("build", help="extract every PDF and .txt under PATHs into a store")
+    s.add_argument("paths", nargs="+")
+    s.add_argument("--store", default=str(DEFAULT_STORE))
+    s.add_argument("--strict", action="store_true", help="exit 1 if any input failed")
+    s.add_argument("--quiet", action="store_true", help="no progress bar")
+    s.set_defaults(func=cmd_build)
+
+    s = sub.add_parser("paths", help="mechanism paths between two concepts")
+    s.add_argument("source", metavar="FROM")
+    s.add_argument("target", metavar="TO")
+    s.add_argument("--store", default=str(DEFAULT_STORE))
+    s.add_argument("--max-hops", type=int, default=4)
+    s.add_argument("--limit", type=int, default=10, help="at most this many paths")
+    s.add_argument("--predicate", action="append", choices=sorted(PREDICATE_ARROWS),
+                   help="walk only edges with this predicate (repeatable)")
+    s.add_argument("--min-belief", type=float, default=0.0)
+    s.add_argument("--via", action="append", help="paths must pass through this concept (repeatable)")
+    s.add_argument("--exclude", action="append", help="paths must avoid this concept (repeatable)")
+    s.add_argument("--evidence", type=int, default=2, help="evidence sentences shown per hop in table format")
+    s.add_argument("--format", choices=("json", "table"), default="table")
+    s.set_defaults(func=cmd_paths)
+
+    s = sub.add_parser("claims", help="list claims with their evidence")
+    s.add_argument("--store", default=str(DEFAULT_STORE))
+    s.add_argument("--entity", help="only claims about this concept (name, synonym or CURIE)")
+    s.add_argument("--format", choices=("table", "jsonl"), default="table")
+    s.set_defaults(func=cmd_claims)
+
+    s = sub.add_parser("neighbors", help="what the graph says about one concept")
+    s.add_argument("concept")
+    s.add_argument("--store", default=str(DEFAULT_STORE))
+    s.add_argument("--format", choices=("json", "table"), default="table")
+    s.set_defaults(func=cmd_neighbors)
+
+    s = sub.add_parser("export", help="export the graph as RDF or GraphML")
+    s.add_argument("--store", default=str(DEFAULT_STORE))
+    s.add_argument("--format", choices=("ttl", "nt", "jsonld", "graphml"), required=True)
+    s.add_argument("-o", "--output", help="file to write (default: stdout)")
+    s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("stats", help="counts of documents, concepts and claims in a store")
+    s.add_argument("--store", default=str(DEFAULT_STORE))
+    s.add_argument("--format", choices=("json", "table"), default="table")
+    s.set_defaults(func=cmd_stats)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    from .ingest import IngestError
+    from .query import QueryError
+    from .store import StoreError
+
+    try:
+        return args.func(args)
+    except (IngestError, QueryError, StoreError, UserError, ValueError, OSError) as exc:
+        if os.environ.get("KGBUILD_DEBUG"):
+            raise
+        print(f"kgbuild: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("kgbuild: interrupted (the store keeps every document that was complete)", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug of ours: still one line, with the way to see more
+        if os.environ.get("KGBUILD_DEBUG"):
+            raise
+        print(f"kgbuild: internal error: {type(exc).__name__}: {exc} (rerun with KGBUILD_DEBUG=1 for details)",
+              file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

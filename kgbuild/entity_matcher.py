@@ -1,0 +1,115 @@
+"""Dictionary NER: longest-match lookup of token n-grams in the vocabulary.
+
+Each token is normalised once (`normalize_term`: case, Greek letters, hyphens, British
+spellings), n-grams are looked up longest first, and plural forms fall back to their singular.
+Short all-caps synonyms (ALL, MS, PE) only match with their exact casing. Matches become
+`doc.ents` (label = type, kb_id = CURIE); drugs nested in "X-induced Y" compounds are kept in the
+span group `kgbuild_nested` so that claim rules can read them.
+"""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from .vocabulary import Concept, Vocabulary, normalize_term, term_variants
+
+MAX_TOKENS = 8
+TYPE_PRIORITY = {"drug": 0, "cytokine": 1, "lab_marker": 2, "process": 3, "disease": 4,
+                 "chemical": 5, "gene": 6}
+# Tokens that may sit inside a multi-word term but never start or end one.
+_INNER_ONLY = {"-", "'", "\u2019", "/", "of", "and", "the", "in", "to", "with", "for", "by"}
+_BREAKERS = {".", ",", ";", ":", "(", ")", "[", "]", "!", "?", "=", "<", ">", "%"}
+
+
+def choose_concept(candidates: list[Concept], surface: str) -> Concept:
+    """Prefer an exact label match, then the type most often meant in case reports."""
+    low = surface.lower()
+    return min(candidates, key=lambda c: (c.label.lower() != low, TYPE_PRIORITY.get(c.type, 9), c.curie))
+
+
+class VocabularyMatcher:
+    def __init__(self, nlp: Language, name: str, vocabulary: Vocabulary | None = None):
+        self.name = name
+        self.vocabulary = vocabulary or Vocabulary.load()
+        self._norm_cache: dict[str, str] = {}
+
+    def _norm(self, text: str) -> tuple[str, str]:
+        """(normalised, normalised keeping case) for one token, cached."""
+        n = self._norm_cache.get(text)
+        if n is None:
+            n = (normalize_term(text), normalize_term(text, keep_case=True))
+            if len(self._norm_cache) < 200_000:
+                self._norm_cache[text] = n
+        return n
+
+    def _lookup(self, key: str, cs_key: str) -> list[Concept]:
+        found = self.vocabulary.lookup_normalized(key, cs_key)
+        if not found:
+            for variant, cs_variant in zip(term_variants(key)[1:], term_variants(cs_key, keep_case=True)[1:]):
+                found = self.vocabulary.lookup_normalized(variant, cs_variant)
+                if found:
+                    break
+        return found
+
+    def __call__(self, doc: Doc) -> Doc:
+        pairs = [self._norm(t.text) if not t.is_space else ("", "") for t in doc]
+        norms = [p[0] for p in pairs]
+        cases = [p[1] for p in pairs]
+        matches: list[Span] = []
+        i, n = 0, len(doc)
+        while i < n:
+            tok = doc[i]
+            if not norms[i] or tok.text.lower() in _INNER_ONLY or tok.text in _BREAKERS:
+                i += 1
+                continue
+            hit = None
+            stop = min(n, i + MAX_TOKENS)
+            # find the farthest reachable end (no breakers or line breaks inside a term)
+            end = i + 1
+            while end < stop and not doc[end].is_space and doc[end].text not in _BREAKERS:
+                end += 1
+            for j in range(end, i, -1):
+                last = doc[j - 1]
+                if j - 1 > i and (last.text.lower() in _INNER_ONLY or not norms[j - 1]):
+                    continue
+                key = " ".join(x for x in norms[i:j] if x)
+                if not key:
+                    continue
+                span = doc[i:j]
+                found = self._lookup(key, " ".join(x for x in cases[i:j] if x))
+                if found:
+                    concept = choose_concept(found, span.text)
+                    hit = Span(doc, i, j, label=concept.type, kb_id=concept.curie)
+                    break
+            if hit is not None:
+                matches.append(hit)
+                i = hit.end
+            else:
+                i += 1
+        nested = self._nested_drugs(doc, matches, norms, cases)
+        doc.ents = filter_spans(list(doc.ents) + matches)
+        doc.spans["kgbuild_nested"] = nested
+        return doc
+
+    def _nested_drugs(self, doc: Doc, matches: list[Span], norms: list[str], cases: list[str]) -> list[Span]:
+        """Drugs inside matched "X-induced Y" terms ("heparin-induced thrombocytopenia")."""
+        nested = []
+        for m in matches:
+            for k in range(m.start + 1, m.end - 1):
+                if doc[k].text == "-" and doc[k + 1].text.lower() in {"induced", "associated", "related",
+                                                                       "mediated", "triggered"}:
+                    for a in range(m.start, k):
+                        key = " ".join(x for x in norms[a:k] if x)
+                        cs_key = " ".join(x for x in cases[a:k] if x)
+                        found = [c for c in self._lookup(key, cs_key) if c.type in ("drug", "chemical", "cytokine")]
+                        if found:
+                            c = choose_concept(found, doc[a:k].text)
+                            nested.append(Span(doc, a, k, label=c.type, kb_id=c.curie))
+                            break
+        return nested
+
+
+@Language.factory("kgbuild_vocabulary_matcher", default_config={})
+def make_vocabulary_matcher(nlp: Language, name: str) -> VocabularyMatcher:
+    return VocabularyMatcher(nlp, name)

@@ -1,0 +1,38 @@
+"""The spaCy pipeline: scispaCy tokenizer → sentences → vocabulary NER → abbreviations →
+ConText → claims. Every stage is a registered component, so the pipeline can be inspected,
+reordered or extended like any spaCy pipeline (`nlp.pipe_names`)."""
+from __future__ import annotations
+
+import warnings
+
+import spacy
+from spacy.language import Language
+
+from . import abbreviations, claims, context, entity_matcher, sentences, tokenization  # noqa: F401  (factories)
+
+PIPE_NAMES = ("kgbuild_compound_splitter", "kgbuild_sentencizer", "kgbuild_vocabulary_matcher",
+              "abbreviation_detector", "kgbuild_abbreviation_linker", "kgbuild_context", "kgbuild_claims")
+
+_NLP: Language | None = None
+
+
+def build_pipeline() -> Language:
+    from scispacy.abbreviation import AbbreviationDetector  # noqa: F401  (registers the factory)
+    from scispacy.custom_tokenizer import combined_rule_tokenizer
+
+    nlp = spacy.blank("en")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        nlp.tokenizer = combined_rule_tokenizer(nlp)
+    nlp.max_length = 5_000_000
+    for name in PIPE_NAMES:
+        nlp.add_pipe(name)
+    return nlp
+
+
+def get_pipeline() -> Language:
+    """The process-wide pipeline, loaded once (it holds the vocabulary)."""
+    global _NLP
+    if _NLP is None:
+        _NLP = build_pipeline()
+    return _NLP

@@ -1,0 +1,177 @@
+"""The persistent store: one SQLite file holding every document's extraction.
+
+Each document is written in one transaction, so a build that is killed or fails on a bad file
+never leaves a half-written document behind; the next build simply picks up what is missing.
+Concepts are merged across documents by CURIE. Every record keeps the kgbuild version that
+produced it.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import __version__
+from .model import Document, Extraction, Section
+
+DEFAULT_STORE = Path("outputs/store")
+DB_NAME = "kgbuild.sqlite"
+MODEL_NAME = "kgbuild-rules"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY, source TEXT NOT NULL, title TEXT, pages INTEGER, text TEXT NOT NULL,
+    sections TEXT NOT NULL, added_at TEXT NOT NULL, kgbuild_version TEXT NOT NULL, model TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS concepts (
+    curie TEXT PRIMARY KEY, label TEXT NOT NULL, type TEXT NOT NULL, xrefs TEXT NOT NULL, synonyms TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entities (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, curie TEXT NOT NULL, type TEXT NOT NULL,
+    PRIMARY KEY (doc_id, curie));
+CREATE TABLE IF NOT EXISTS mentions (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, curie TEXT NOT NULL, text TEXT NOT NULL,
+    start INTEGER NOT NULL, end INTEGER NOT NULL, page INTEGER, section TEXT);
+CREATE INDEX IF NOT EXISTS mentions_text ON mentions(text);
+CREATE TABLE IF NOT EXISTS claims (
+    id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    subject TEXT NOT NULL, predicate TEXT NOT NULL, object TEXT NOT NULL, negated INTEGER NOT NULL,
+    hedged INTEGER NOT NULL, confidence REAL NOT NULL, evidence TEXT NOT NULL, method TEXT NOT NULL,
+    kgbuild_version TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS claims_triple ON claims(subject, predicate, object);
+"""
+
+
+class StoreError(Exception):
+    """A store that cannot be opened or read (one-line message for the user)."""
+
+
+class Store:
+    def __init__(self, directory: str | Path = DEFAULT_STORE, create: bool = True):
+        self.directory = Path(directory)
+        path = self.directory / DB_NAME
+        if not path.exists() and not create:
+            raise StoreError(f"{self.directory}: no kgbuild store here (run `kgbuild build PATH --store {self.directory}` first)")
+        if self.directory.exists() and not self.directory.is_dir():
+            raise StoreError(f"{self.directory}: not a directory")
+        self.directory.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = sqlite3.connect(path)
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: not a kgbuild store ({exc})") from None
+        self.path = path
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self):
+        with self.conn:
+            yield self.conn
+
+    # -- writing --------------------------------------------------------------------------
+    def has_document(self, doc_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
+
+    def add(self, extraction: Extraction, replaces: list[str] = ()) -> None:
+        """Write one document's extraction atomically, replacing an earlier copy of it and the
+        documents listed in `replaces` (older versions of the same file) in the same transaction."""
+        d = extraction.document
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self.transaction() as c:
+            for old in {d.id, *replaces}:
+                c.execute("DELETE FROM documents WHERE id = ?", (old,))
+            c.execute("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?)",
+                      (d.id, d.source, d.title, d.pages, d.text,
+                       json.dumps([s.to_json() for s in d.sections] + [{"page_starts": d.page_starts}]),
+                       now, __version__, MODEL_NAME))
+            for e in extraction.entities:
+                c.execute("INSERT INTO concepts VALUES (?,?,?,?,?) ON CONFLICT(curie) DO UPDATE SET "
+                          "label = excluded.label, xrefs = excluded.xrefs, synonyms = excluded.synonyms",
+                          (e.id, e.label, "disease" if e.type == "adverse_event" else e.type,
+                           json.dumps(e.xrefs), json.dumps(e.synonyms)))
+                c.execute("INSERT INTO entities VALUES (?,?,?)", (d.id, e.id, e.type))
+                c.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?)",
+                              [(d.id, e.id, m.text, m.start, m.end, m.page, m.section) for m in e.mentions])
+            for cl in extraction.claims:
+                c.execute("INSERT OR REPLACE INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                          (cl.id, d.id, cl.subject, cl.predicate, cl.object, int(cl.negated), int(cl.hedged),
+                           cl.confidence, json.dumps([e.to_json() for e in cl.evidence]),
+                           MODEL_NAME, __version__))
+            c.execute("DELETE FROM concepts WHERE curie NOT IN (SELECT curie FROM entities)")
+
+    def remove_document(self, doc_id: str) -> bool:
+        with self.transaction() as c:
+            cur = c.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+            c.execute("DELETE FROM concepts WHERE curie NOT IN (SELECT curie FROM entities)")
+        return cur.rowcount > 0
+
+    def documents_from(self, source: str) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM documents WHERE source = ?", (source,))]
+
+    # -- reading --------------------------------------------------------------------------
+    def documents(self) -> list[dict]:
+        rows = self.conn.execute("SELECT id, source, title, pages, added_at, kgbuild_version FROM documents "
+                                 "ORDER BY source")
+        return [dict(zip(("id", "source", "title", "pages", "added_at", "kgbuild_version"), r)) for r in rows]
+
+    def document(self, doc_id: str) -> Document | None:
+        r = self.conn.execute("SELECT id, source, title, pages, text, sections FROM documents WHERE id = ?",
+                              (doc_id,)).fetchone()
+        if r is None:
+            return None
+        secs = json.loads(r[5])
+        page_starts = secs.pop()["page_starts"] if secs and "page_starts" in secs[-1] else []
+        return Document(id=r[0], source=r[1], title=r[2], pages=r[3], text=r[4],
+                        sections=[Section(**s) for s in secs], page_starts=page_starts)
+
+    def concepts(self) -> dict[str, dict]:
+        out = {}
+        for curie, label, typ, xrefs, syns in self.conn.execute("SELECT * FROM concepts"):
+            out[curie] = {"id": curie, "label": label, "type": typ, "xrefs": json.loads(xrefs),
+                          "synonyms": json.loads(syns)}
+        return out
+
+    def mention_names(self) -> Iterator[tuple[str, str]]:
+        yield from self.conn.execute("SELECT DISTINCT curie, text FROM mentions")
+
+    def claims(self, entity: str | None = None) -> list[dict]:
+        q = ("SELECT c.id, c.doc_id, c.subject, c.predicate, c.object, c.negated, c.hedged, c.confidence, "
+             "c.evidence, c.method, c.kgbuild_version, d.source, d.title FROM claims c "
+             "JOIN documents d ON d.id = c.doc_id")
+        args: tuple = ()
+        if entity:
+            q += " WHERE c.subject = ? OR c.object = ?"
+            args = (entity, entity)
+        q += " ORDER BY d.source, c.id"
+        out = []
+        for r in self.conn.execute(q, args):
+            out.append({"id": r[0], "document": r[1], "subject": r[2], "predicate": r[3], "object": r[4],
+                        "negated": bool(r[5]), "hedged": bool(r[6]), "confidence": r[7],
+                        "evidence": json.loads(r[8]), "method": r[9], "kgbuild_version": r[10],
+                        "source": r[11], "title": r[12]})
+        return out
+
+    def stats(self) -> dict:
+        one = lambda q: self.conn.execute(q).fetchone()[0]  # noqa: E731
+        by_type = dict(self.conn.execute("SELECT type, COUNT(*) FROM concepts GROUP BY type"))
+        by_pred = dict(self.conn.execute("SELECT predicate, COUNT(*) FROM claims GROUP BY predicate"))
+        return {"documents": one("SELECT COUNT(*) FROM documents"), "concepts": one("SELECT COUNT(*) FROM concepts"),
+                "mentions": one("SELECT COUNT(*) FROM mentions"), "claims": one("SELECT COUNT(*) FROM claims"),
+                "negated_claims": one("SELECT COUNT(*) FROM claims WHERE negated = 1"),
+                "hedged_claims": one("SELECT COUNT(*) FROM claims WHERE hedged = 1"),
+                "concepts_by_type": by_type, "claims_by_predicate": by_pred}
+
+
+__all__ = ["Store", "StoreError", "DEFAULT_STORE"]
