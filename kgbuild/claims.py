@@ -11,7 +11,6 @@ whose scope covers the trigger or the arguments.
 Confidence is a documented prior per rule (see RULE_CONFIDENCE), lowered for hedged claims,
 claims whose subject came from a definite description ("the drug"), and long gaps.
 """
-from __future__ import annotations
 
 from dataclasses import dataclass, field
 
@@ -76,7 +75,7 @@ CAUSE_MARKERS = {("secondary", "to"): "causes", ("due", "to"): "causes", ("attri
                  ("related", "to"): "associated_with", ("associated", "with"): "associated_with",
                  ("linked", "to"): "associated_with", ("consequence", "of"): "causes",
                  ("complication", "of"): "causes", ("result", "of"): "causes", ("following",): "after",
-                 ("after",): "after", ("during",): "after", ("within",): "after"}
+                 ("after",): "after", ("during",): "after"}
 TREAT_MARKERS = {("treated", "with"), ("managed", "with"), ("resolved", "with"), ("resolved", "after"),
                  ("resolved", "following"), ("improved", "with"), ("improved", "after"), ("improved", "following"),
                  ("responded", "to"), ("subsided", "with"), ("subsided", "after"), ("reversed", "with"),
@@ -89,6 +88,14 @@ DEFINITE_DRUG = {"drug", "agent", "medication", "medicine", "antibody", "vaccine
                  "treatment", "compound", "product", "regimen"}
 CLAUSE_BREAKS = {";", "but", "whereas", "although", "though", "however", "while"}
 SUBJECT_PREPS = {"with", "plus", "and", "or", "than", "to"}
+# words that may stand between a subject and its verb ("IL-6 in turn also promoted")
+ADVERBS = {"also", "then", "in", "turn", "further", "thereby", "thus", "probably", "likely", "possibly", "itself",
+           "directly", "rapidly", "markedly", "subsequently", "later", "may", "might", "could", "can", "have",
+           "has", "had", "both", "each", "again", "clearly", "strongly", "which", "not", "did", "does", "do",
+           "only", "often", "usually", "typically", "commonly", "frequently", "often"}
+ADJECTIVAL_BEFORE = {"a", "an", "the", "with", "of", "markedly", "mildly", "slightly", "persistently",
+                     "significantly", "moderately", "severely", "highly", "newly", "and"}
+AFTER_OBJECT_DECREASE = {"loss", "depletion", "deficiency", "clearance", "reduction", "suppression", "excretion"}
 
 CAUSAL_SUBJECT = {"drug", "chemical", "cytokine", "process", "disease", "lab_marker", "gene"}
 CONDITION = {"disease", "process", "adverse_event"}
@@ -146,27 +153,46 @@ class ClaimExtractor:
 
     # -- argument selection -------------------------------------------------------------
     @staticmethod
-    def _left_subject(doc: Doc, args: list[Arg], pos: int, sent: Span, types: set[str]) -> Arg | None:
+    def _left_subject(doc: Doc, args: list[Arg], pos: int, sent: Span, types: set[str],
+                      skip_preps: bool = True) -> Arg | None:
         """The subject of a trigger at token `pos`: nearest compatible mention on its left in the
         same clause, skipping mentions introduced by "with"/"and" ("X, given with Y, caused Z"),
-        and following "which" back to its antecedent."""
+        following "which" back to its antecedent, and "it"/"by ...ing" back to the clause subject."""
         lo = sent.start
+        to_clause_subject = pos > sent.start and doc[pos - 1].lower_ == "by" and doc[pos].lower_.endswith("ing")
         for k in range(pos - 1, sent.start - 1, -1):
             t = doc[k].lower_
             if t in CLAUSE_BREAKS:
                 lo = k + 1
                 break
+            if any(a.start <= k < a.end for a in args):
+                break
+            if t in {"it", "they"}:
+                to_clause_subject = True
+                break
             if t in {"which", "that"} and k - 1 >= sent.start:
                 ante = [a for a in args if a.end in (k, k - 1) and a.type in types]
                 if ante:
                     return ante[-1]
-        cands = [a for a in args if lo <= a.start and a.end <= pos and a.type in types and pos - a.end <= 18]
+        cands = [a for a in args if lo <= a.start and a.end <= pos and a.type in types]
+        if cands:
+            # a mention right before the verb (adverbs aside) is its subject, whatever precedes it
+            between = [t.lower_ for t in doc[cands[-1].end:pos]]
+            if all(w in ADVERBS for w in between):
+                return cands[-1]
+            # "X raised Y and caused Z": a verb coordinated without its own subject shares X
+            if between and between[-1] in {"and", ","} and len(cands) > 1:
+                to_clause_subject = True
+        if to_clause_subject and cands:
+            return cands[0]
+        cands = [a for a in cands if pos - a.end <= 18]
         if not cands:
             return None
-        for a in reversed(cands):
-            prev = doc[a.start - 1].lower_ if a.start > sent.start else ""
-            if prev not in SUBJECT_PREPS:
-                return a
+        if skip_preps:
+            for a in reversed(cands):
+                prev = doc[a.start - 1].lower_ if a.start > sent.start else ""
+                if prev not in SUBJECT_PREPS:
+                    return a
         return cands[-1]
 
     @staticmethod
@@ -198,11 +224,15 @@ class ClaimExtractor:
 
     @staticmethod
     def _sign(doc: Doc, start: int, end: int) -> int:
+        """Compose the signs of the triggers between a verb and its object, and of a noun right
+        after the object ("promotes renal potassium loss" = decreases)."""
         sign = 1
         for t in doc[start:end]:
             low = t.lower_
             if low in DECREASE_VERBS or low in DECREASE_NOUNS:
                 sign = -sign
+        if end < len(doc) and doc[end].lower_ in AFTER_OBJECT_DECREASE:
+            sign = -sign
         return sign
 
     # -- rules ------------------------------------------------------------------------------
@@ -222,10 +252,15 @@ class ClaimExtractor:
                 pred = "causes"
             if pred == "decreases" and subj.type in CONDITION and obj.type in CONDITION:
                 return
+            if pred == "decreases" and subj.type in ("drug", "chemical") and obj.type in CONDITION:
+                pred = "treats"
             out.append(RawClaim(subj, pred, obj, rule, trig, sent, RULE_CONFIDENCE[rule] * scale))
 
+        inside = {t for a in args for t in range(a.start, a.end)}
         for k, low in enumerate(toks):
             i = base + k
+            if i in inside and low != "-" and not (i > 0 and doc[i - 1].text == "-"):
+                continue        # "release" in "cytokine release syndrome" is no trigger
             nxt = toks[k + 1] if k + 1 < len(toks) else ""
             prev = toks[k - 1] if k > 0 else ""
             prev2 = toks[k - 2] if k > 1 else ""
@@ -249,8 +284,13 @@ class ClaimExtractor:
                 if pred == "after":
                     # "Y after X" is temporal: only drug → condition/marker, and only when Y is a
                     # change ("rise in D-dimer after") or an event, not a treatment ("after prednisone")
-                    subj_l = self._right_objects(doc, args, i + width, sent, {"drug"}, max_gap=4)
-                    obj = self._left_subject(doc, args, i, sent, CONDITION | MEASURABLE)
+                    subj_l = self._right_objects(doc, args, i + width, sent, {"drug"}, max_gap=3)
+                    if subj_l and any(t.text in {",", ";"} for t in doc[i + width:subj_l[0].start]):
+                        subj_l = []
+                    obj = self._left_subject(doc, args, i, sent, CONDITION | MEASURABLE, skip_preps=False)
+                    if obj is not None and (i - obj.end > 6 or (obj.start > sent.start and
+                                                                doc[obj.start - 1].lower_ == "for")):
+                        obj = None      # too far from "after", or the indication ("warfarin for AF")
                     if subj_l and obj is not None and not self._treat_context(toks, k):
                         rule = "lab_change" if obj.type in MEASURABLE else "temporal"
                         change = self._change_sign(toks, obj.end - base, k)
@@ -258,11 +298,17 @@ class ClaimExtractor:
                             continue
                         emit(subj_l[0], "decreases" if change < 0 else "causes", obj, rule, (i, i + width))
                     continue
-                objs_left = self._left_subject(doc, args, i, sent, CONDITION | MEASURABLE)
+                if pred == "associated_with":
+                    # "X is associated with Y": reads left to right
+                    left = self._left_subject(doc, args, i, sent, CAUSAL_SUBJECT, skip_preps=False)
+                    right = self._right_objects(doc, args, i + width, sent, CAUSAL_SUBJECT, max_gap=4)
+                    if left is not None and right:
+                        emit(left, pred, right[0], "association", (i, i + width))
+                    continue
+                obj = self._left_subject(doc, args, i, sent, CONDITION | MEASURABLE, skip_preps=False)
                 subj_r = self._right_objects(doc, args, i + width, sent, CAUSAL_SUBJECT, max_gap=4)
-                if objs_left is not None and subj_r:
-                    emit(subj_r[0], pred, objs_left, "association" if pred == "associated_with" else "cause_marker",
-                         (i, i + width))
+                if obj is not None and subj_r:
+                    emit(subj_r[0], pred, obj, "cause_marker", (i, i + width))
                 continue
             # therapeutic markers: "Y was treated with X", "Y resolved after X"
             if pair in TREAT_MARKERS:
@@ -307,12 +353,14 @@ class ClaimExtractor:
                 if passive:
                     subj_r = self._right_objects(doc, args, i + 2, sent, CAUSAL_SUBJECT, max_gap=4)
                     obj = self._left_subject(doc, args, i, sent, CONDITION | MEASURABLE | {"drug"})
+                    if obj is not None and obj.type == "drug" and subj_r and subj_r[0].type != "drug":
+                        obj = None
                     if subj_r and obj is not None:
                         sign = self._sign(doc, i, i + 1)
                         emit(subj_r[0], "decreases" if sign < 0 else "causes", obj, "passive_verb", (i, i + 1))
                     continue
-                if prev in BE_AUX and low.endswith("ed"):
-                    continue       # "ALT was elevated" (a state, not a relation)
+                if low.endswith("ed") and self._stative(toks, k):
+                    continue       # "ALT was markedly elevated", "a raised CRP": a state, not a relation
                 subj = self._left_subject(doc, args, i, sent, CAUSAL_SUBJECT)
                 if subj is None:
                     continue
@@ -326,6 +374,16 @@ class ClaimExtractor:
                         pred = "decreases" if sign < 0 else "increases"
                     emit(subj, pred, o, "active_verb", (i, i + width))
         return out
+
+    @staticmethod
+    def _stative(toks: list[str], k: int) -> bool:
+        """A participle used as a state or adjective: "was (markedly) raised", "a raised CRP"."""
+        if k > 0 and toks[k - 1] in ADJECTIVAL_BEFORE:
+            return True
+        j = k - 1
+        while j >= 0 and k - j <= 3 and toks[j] in ADVERBS and toks[j] not in BE_AUX:
+            j -= 1
+        return j >= 0 and toks[j] in BE_AUX and toks[j] not in {"had", "has", "have"}
 
     @staticmethod
     def _treat_context(toks: list[str], k: int) -> bool:

@@ -10,7 +10,6 @@ sklearn, QuickUMLS) and pins spaCy below 3.8. The rules live in `data/context_ru
 The component stores `ContextModifier`s in `doc._.context_modifiers`; claim extraction asks
 `modifiers_covering(doc, spans)` which of them cover a relation's trigger or arguments.
 """
-from __future__ import annotations
 
 import csv
 from dataclasses import dataclass

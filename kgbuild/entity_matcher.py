@@ -6,7 +6,6 @@ Short all-caps synonyms (ALL, MS, PE) only match with their exact casing. Matche
 `doc.ents` (label = type, kb_id = CURIE); drugs nested in "X-induced Y" compounds are kept in the
 span group `kgbuild_nested` so that claim rules can read them.
 """
-from __future__ import annotations
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -20,6 +19,16 @@ TYPE_PRIORITY = {"drug": 0, "cytokine": 1, "lab_marker": 2, "process": 3, "disea
 # Tokens that may sit inside a multi-word term but never start or end one.
 _INNER_ONLY = {"-", "'", "\u2019", "/", "of", "and", "the", "in", "to", "with", "for", "by"}
 _BREAKERS = {".", ",", ";", ":", "(", ")", "[", "]", "!", "?", "=", "<", ">", "%"}
+# A term never starts with these ("Her disease" is not Hers disease, "our patient" is no concept).
+_NEVER_FIRST = {"her", "his", "their", "its", "our", "my", "your", "a", "an", "the", "this", "that", "these",
+                "those", "no", "any", "some", "each"}
+# Units and other short forms that follow numbers ("10,000 IU", "5 U") are not concepts.
+_UNITS = {"iu", "u", "ml", "mg", "g", "kg", "l", "dl", "mmol", "umol", "nmol", "pmol", "ng", "pg", "mcg",
+          "ug", "h", "hr", "min", "s", "cm", "mm", "mmhg", "bpm", "meq", "units", "unit"}
+
+
+def _is_number(text: str) -> bool:
+    return any(ch.isdigit() for ch in text) and not any(ch.isalpha() for ch in text.replace("x", ""))
 
 
 def choose_concept(candidates: list[Concept], surface: str) -> Concept:
@@ -32,6 +41,7 @@ class VocabularyMatcher:
     def __init__(self, nlp: Language, name: str, vocabulary: Vocabulary | None = None):
         self.name = name
         self.vocabulary = vocabulary or Vocabulary.load()
+        self._hits = getattr(self.vocabulary, "lookup_normalized", None) or self.vocabulary._hits
         self._norm_cache: dict[str, str] = {}
 
     def _norm(self, text: str) -> tuple[str, str]:
@@ -44,10 +54,10 @@ class VocabularyMatcher:
         return n
 
     def _lookup(self, key: str, cs_key: str) -> list[Concept]:
-        found = self.vocabulary.lookup_normalized(key, cs_key)
+        found = self._hits(key, cs_key)
         if not found:
             for variant, cs_variant in zip(term_variants(key)[1:], term_variants(cs_key, keep_case=True)[1:]):
-                found = self.vocabulary.lookup_normalized(variant, cs_variant)
+                found = self._hits(variant, cs_variant)
                 if found:
                     break
         return found
@@ -60,7 +70,8 @@ class VocabularyMatcher:
         i, n = 0, len(doc)
         while i < n:
             tok = doc[i]
-            if not norms[i] or tok.text.lower() in _INNER_ONLY or tok.text in _BREAKERS:
+            if not norms[i] or tok.text.lower() in _INNER_ONLY or tok.text in _BREAKERS \
+                    or tok.lower_ in _NEVER_FIRST:
                 i += 1
                 continue
             hit = None
@@ -82,6 +93,9 @@ class VocabularyMatcher:
                     concept = choose_concept(found, span.text)
                     hit = Span(doc, i, j, label=concept.type, kb_id=concept.curie)
                     break
+            if hit is not None and len(hit) == 1 and len(hit.text) <= 3 and i > 0 and \
+                    (hit.text.lower() in _UNITS or _is_number(doc[i - 1].text)):
+                hit = None          # "10,000 IU": a unit after a number
             if hit is not None:
                 matches.append(hit)
                 i = hit.end
