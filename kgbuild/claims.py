@@ -82,7 +82,6 @@ TREAT_MARKERS = {("treated", "with"), ("managed", "with"), ("resolved", "with"),
                  ("reversed", "by"), ("controlled", "with"), ("treatment", "with"), ("therapy", "with"),
                  ("abated", "with"), ("normalized", "with"), ("normalised", "with"), ("resolved", "on"),
                  ("settled", "with"), ("settled", "after"), ("disappeared", "after")}
-GIVE_VERBS = _lexicon("receive give administer start initiate commence prescribe treat", "given began begun")
 BIOMARKER_NOUNS = {"marker", "biomarker", "indicator", "sign", "hallmark", "surrogate"}
 DEFINITE_DRUG = {"drug", "agent", "medication", "medicine", "antibody", "vaccine", "infusion", "therapy",
                  "treatment", "compound", "product", "regimen"}
@@ -319,10 +318,11 @@ class ClaimExtractor:
                         emit(s, "decreases" if obj.type in MEASURABLE else "treats", obj, "treat_marker", (i, i + 2))
                 continue
             # "<marker> rose after <drug>" handled by the temporal marker; "<drug> for <condition>"
-            if low == "for" and any(t in GIVE_VERBS for t in toks[:k]):
+            if low == "for":
+                # "<drug> for <condition>": the indication ("warfarin for atrial fibrillation")
                 subj = next((a for a in reversed(args) if a.end in (i, i - 1) and a.type in {"drug", "chemical"}), None)
                 objs = self._right_objects(doc, args, i + 1, sent, CONDITION, max_gap=3)
-                if subj is not None and objs:
+                if subj is not None and objs and not any(t.text in {",", ";"} for t in doc[i:objs[0].start]):
                     emit(subj, "treats", objs[0], "treat_for", (i, i + 1))
                 continue
             # biomarker: "D-dimer is a marker of thrombosis"

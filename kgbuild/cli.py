@@ -105,10 +105,20 @@ def _open_store(directory):
 def cmd_paths(a: argparse.Namespace) -> int:
     from .query import find_paths
 
+    from .query import QueryError
+
     preds = set(a.predicate) if a.predicate else None
     with _open_store(a.store) as store:
-        result = find_paths(store, a.source, a.target, max_hops=a.max_hops, limit=a.limit, predicates=preds,
-                            min_belief=a.min_belief, via=a.via, exclude=a.exclude)
+        try:
+            result = find_paths(store, a.source, a.target, max_hops=a.max_hops, limit=a.limit,
+                                predicates=preds, min_belief=a.min_belief, via=a.via, exclude=a.exclude)
+        except QueryError as exc:
+            if a.format != "json":
+                raise
+            # machine clients get a valid, empty answer (and the reason); people get exit 1
+            print(f"kgbuild: {exc}", file=sys.stderr)
+            _write(json.dumps({"paths": [], "error": str(exc)}, indent=2, ensure_ascii=False))
+            return 0
     if a.format == "json":
         _write(json.dumps(result, indent=2, ensure_ascii=False))
     else:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from .store import Store
+from .vocabulary import normalize_term
 
 BELIEF = {
     "hedged_weight": 1.0,        # hedging is already in the claim confidence
@@ -33,6 +34,24 @@ def combine(confidences_by_doc: dict[str, list[float]]) -> float:
     return min(BELIEF["max_belief"], 1.0 - p_wrong)
 
 
+def _add_mentioned_as(g: nx.MultiDiGraph, store: Store) -> None:
+    """The most frequent full-length name the documents use for each concept, where the
+    preferred label does not already say it."""
+    best: dict[str, tuple[int, str]] = {}
+    for curie, text, count in store.mention_names():
+        if curie not in g or len(text) < 4 or text.isupper():
+            continue
+        key = normalize_term(text)
+        if key in normalize_term(g.nodes[curie]["label"]):
+            best[curie] = (10**9, "")          # the label is what the reports say
+            continue
+        if count > best.get(curie, (0, ""))[0]:
+            best[curie] = (count, text[0].lower() + text[1:] if text[1:].islower() else text)
+    for curie, (_, text) in best.items():
+        if text:
+            g.nodes[curie]["mentioned_as"] = text
+
+
 @dataclass
 class KnowledgeGraph:
     graph: nx.MultiDiGraph          # key = predicate
@@ -42,6 +61,7 @@ class KnowledgeGraph:
         g = nx.MultiDiGraph()
         for curie, c in store.concepts().items():
             g.add_node(curie, label=c["label"], type=c["type"], xrefs=c["xrefs"], synonyms=c["synonyms"])
+        _add_mentioned_as(g, store)
         edges: dict[tuple[str, str, str], dict] = defaultdict(lambda: {"pos": defaultdict(list),
                                                                        "neg": defaultdict(list),
                                                                        "claims": [], "negated_claims": [],
@@ -67,8 +87,14 @@ class KnowledgeGraph:
         return cls(g)
 
     def node(self, curie: str) -> dict:
+        """A node for people: the preferred label, followed by the name the reports use when
+        that differs ("Thrombophilia (prothrombotic state)")."""
         d = self.graph.nodes[curie]
-        return {"id": curie, "label": d.get("label", curie), "type": d.get("type", "other")}
+        label = d.get("label", curie)
+        mentioned = d.get("mentioned_as")
+        shown = f"{label} ({mentioned})" if mentioned else label
+        return {"id": curie, "label": shown, "type": d.get("type", "other"), "preferred_label": label,
+                "mentioned_as": mentioned}
 
     def asserted_edges(self):
         """Edges backed by at least one non-negated claim."""

@@ -16,6 +16,10 @@ PIPE_NAMES = ("kgbuild_compound_splitter", "kgbuild_sentencizer", "kgbuild_vocab
 _NLP: Language | None = None
 
 
+# scispaCy's AbbreviationDetector runs an empty global matcher on documents without abbreviations
+warnings.filterwarnings("ignore", message=r"\[W036\]")
+
+
 def build_pipeline() -> Language:
     from scispacy.abbreviation import AbbreviationDetector  # noqa: F401  (registers the factory)
     from scispacy.custom_tokenizer import combined_rule_tokenizer

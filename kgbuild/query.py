@@ -39,7 +39,7 @@ class NameIndex:
                 self.by_curie.setdefault(x.lower(), curie)
             for name in [c["label"], *c["synonyms"]]:
                 self._add(name, curie)
-        for curie, text in store.mention_names():
+        for curie, text, _ in store.mention_names():
             self._add(text, curie)
 
     def _add(self, name: str, curie: str) -> None:

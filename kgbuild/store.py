@@ -143,8 +143,9 @@ class Store:
                           "synonyms": json.loads(syns)}
         return out
 
-    def mention_names(self) -> Iterator[tuple[str, str]]:
-        yield from self.conn.execute("SELECT DISTINCT curie, text FROM mentions")
+    def mention_names(self) -> Iterator[tuple[str, str, int]]:
+        """(curie, mention text, how often) over all documents."""
+        yield from self.conn.execute("SELECT curie, text, COUNT(*) FROM mentions GROUP BY curie, text")
 
     def claims(self, entity: str | None = None) -> list[dict]:
         q = ("SELECT c.id, c.doc_id, c.subject, c.predicate, c.object, c.negated, c.hedged, c.confidence, "

