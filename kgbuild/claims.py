@@ -173,7 +173,8 @@ class ClaimExtractor:
                 ante = [a for a in args if a.end in (k, k - 1) and a.type in types]
                 if ante:
                     return ante[-1]
-        cands = [a for a in args if lo <= a.start and a.end <= pos and a.type in types]
+        cands = sorted((a for a in args if lo <= a.start and a.end <= pos and a.type in types),
+                       key=lambda a: (a.end, a.end - a.start))
         if cands:
             # a mention right before the verb (adverbs aside) is its subject, whatever precedes it
             between = [t.lower_ for t in doc[cands[-1].end:pos]]

@@ -110,8 +110,8 @@ def cmd_paths(a: argparse.Namespace) -> int:
     preds = set(a.predicate) if a.predicate else None
     with _open_store(a.store) as store:
         try:
-            result = find_paths(store, a.source, a.target, max_hops=a.max_hops, limit=a.limit,
-                                predicates=preds, min_belief=a.min_belief, via=a.via, exclude=a.exclude)
+            result = find_paths(store, a.source, a.target, max_hops=a.max_hops, min_hops=a.min_hops,
+                                limit=a.limit, predicates=preds, min_belief=a.min_belief, via=a.via, exclude=a.exclude)
         except QueryError as exc:
             if a.format != "json":
                 raise
@@ -247,6 +247,7 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("target", metavar="TO")
     s.add_argument("--store", default=str(DEFAULT_STORE))
     s.add_argument("--max-hops", type=int, default=4)
+    s.add_argument("--min-hops", type=int, default=1, help="skip shorter paths (2 = mechanisms only)")
     s.add_argument("--limit", type=int, default=10, help="at most this many paths")
     s.add_argument("--predicate", action="append", choices=sorted(PREDICATE_ARROWS),
                    help="walk only edges with this predicate (repeatable)")

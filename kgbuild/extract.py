@@ -50,16 +50,15 @@ def _entities(doc: Doc, document: Document, vocab: Vocabulary) -> dict[str, Enti
 def _claims(doc: Doc, document: Document) -> list[Claim]:
     out = []
     for raw in doc._.claims:
-        sent = raw.sentence
-        text = document.text[sent.start_char:sent.end_char].strip()
-        start = sent.start_char + (len(document.text[sent.start_char:sent.end_char]) -
-                                   len(document.text[sent.start_char:sent.end_char].lstrip()))
+        words = [t for t in raw.sentence if not t.is_space]
+        start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+        text = document.text[start:end]
         loc = document.locate(start)
         trig = doc[raw.trigger[0]:raw.trigger[1]].text
         out.append(Claim(subject=raw.subject.curie, predicate=raw.predicate, object=raw.object.curie,
                          negated=raw.negated, hedged=raw.hedged or raw.hypothetical,
                          confidence=raw.confidence, document_id=document.id,
-                         evidence=[Evidence(text, start, start + len(text), loc["page"], loc["section"],
+                         evidence=[Evidence(text, start, end, loc["page"], loc["section"],
                                             trigger=trig, rule=raw.rule)]))
     return out
 

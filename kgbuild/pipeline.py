@@ -8,10 +8,11 @@ import warnings
 import spacy
 from spacy.language import Language
 
-from . import abbreviations, claims, context, entity_matcher, sentences, tokenization  # noqa: F401  (factories)
+from . import abbreviations, claims, context, entity_matcher, process_matcher, sentences, tokenization  # noqa: F401
 
 PIPE_NAMES = ("kgbuild_compound_splitter", "kgbuild_sentencizer", "kgbuild_vocabulary_matcher",
-              "abbreviation_detector", "kgbuild_abbreviation_linker", "kgbuild_context", "kgbuild_claims")
+              "kgbuild_process_matcher", "abbreviation_detector", "kgbuild_abbreviation_linker", "kgbuild_context",
+              "kgbuild_claims")
 
 _NLP: Language | None = None
 

@@ -90,7 +90,8 @@ def _walk_graph(kg: KnowledgeGraph, predicates: set[str] | None, min_belief: flo
 
 
 def find_paths(store: Store, source: str, target: str, max_hops: int = DEFAULT_MAX_HOPS,
-               limit: int = DEFAULT_LIMIT, predicates: set[str] | None = None, min_belief: float = 0.0,
+               limit: int = DEFAULT_LIMIT, min_hops: int = 1, predicates: set[str] | None = None,
+               min_belief: float = 0.0,
                via: list[str] | None = None, exclude: list[str] | None = None) -> dict:
     kg = KnowledgeGraph.from_store(store)
     names = NameIndex(store, kg)
@@ -111,7 +112,7 @@ def find_paths(store: Store, source: str, target: str, max_hops: int = DEFAULT_M
         try:
             candidates = nx.shortest_simple_paths(walk, src, dst, weight="cost")
             for nodes in islice(candidates, 2000):
-                if len(nodes) - 1 > max_hops:
+                if not min_hops <= len(nodes) - 1 <= max_hops:
                     continue
                 if via_ids and not all(v in nodes for v in via_ids):
                     continue

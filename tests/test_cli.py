@@ -32,9 +32,13 @@ def test_extract_json_is_valid_and_located(schemas):
         for m in e["mentions"]:
             assert doc["text"][m["start"]:m["end"]] == m["text"]
             assert m["page"] is not None and m["section"]
+    sections = doc["sections"]
     for c in out["claims"]:
         ev = c["evidence"][0]
         assert doc["text"][ev["start"]:ev["end"]] == ev["text"]
+        # an evidence sentence never runs on into the next (possibly excluded) section
+        sec = next(s for s in sections if s["start"] <= ev["start"] < s["end"])
+        assert ev["end"] <= sec["end"], (ev["text"][-200:], sec["name"])
         assert ev["section"] not in ("References", "Conflict of interest", "Acknowledgements", "Funding")
     # nothing is read from the references
     refs = [s for s in doc["sections"] if s["name"] == "References"]

@@ -1,0 +1,80 @@
+"""Compositional process mentions: "monoamine oxidase inhibition", "metformin accumulation".
+
+Mechanisms in case reports run through processes that no vocabulary lists as such: an enzyme
+inhibited, a drug accumulating, a cell population depleted. A noun phrase whose head is a process
+noun (inhibition, blockade, accumulation, depletion, activation, expansion, injury, …) and whose
+modifiers name what undergoes it becomes a `process` entity with a project-local CURIE
+(`KGBUILD:<slug>`, used only because no public identifier exists for the composition). A
+vocabulary concept inside the phrase ("metformin" in "metformin accumulation") stays visible to
+the claim rules as a nested mention.
+"""
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+PROCESS_HEADS = {"inhibition", "blockade", "accumulation", "downregulation", "upregulation", "depletion",
+                 "activation", "expansion", "excess", "injury", "damage", "overload", "toxicity",
+                 "suppression", "dysregulation", "deficiency", "proliferation", "degranulation"}
+# modifiers that never start the name of a process
+_NOT_MODIFIER = {
+    "the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our", "of", "and", "or",
+    "by", "with", "to", "in", "on", "for", "from", "as", "at", "into", "via", "through", "further", "severe",
+    "marked", "significant", "mild", "moderate", "progressive", "direct", "rapid", "no", "any", "such", "which",
+    "caused", "causes", "cause", "causing", "led", "leads", "early", "late", "ongoing", "profound", "prolonged",
+    "possible", "probable", "likely", "subsequent", "secondary", "is", "was", "were", "are", "be", "been",
+    "did", "not", "more", "less", "some", "further", "sustained", "transient", "excessive", "partial",
+    "complete", "massive", "extensive", "widespread", "also", "then", "increased", "reduced", "decreased",
+    "both", "other", "its", "drug", "immune", "induced", "mediated", "related", "associated",
+}
+_WORD = re.compile(r"^[A-Za-z][A-Za-z0-9\-\*:]*$")
+
+
+def process_curie(label: str) -> str:
+    return "KGBUILD:" + re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+
+
+class ProcessMatcher:
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = list(doc.ents)
+        covered = {t for e in ents for t in range(e.start, e.end)}
+        new, nested = [], list(doc.spans.get("kgbuild_nested", []))
+        for tok in doc:
+            head = tok.lower_.replace("-", "")
+            if head not in PROCESS_HEADS or tok.i in covered or tok.i == 0:
+                continue
+            start = tok.i
+            while start > 0 and tok.i - start < 3:
+                prev = doc[start - 1]
+                if prev.is_sent_start and prev.lower_ in _NOT_MODIFIER:
+                    break
+                if prev.lower_ in _NOT_MODIFIER or not _WORD.match(prev.text) or prev.like_num:
+                    break
+                start -= 1
+            if start == tok.i:
+                continue
+            # do not cut through an entity: take it whole or not at all
+            inner = [e for e in ents if e.start < tok.i and e.end > start]
+            if any(e.start < start for e in inner):
+                start = min(e.start for e in inner)
+                if tok.i - start > 4:
+                    continue
+            label = " ".join(t.text if t.text.isupper() or any(c.isdigit() for c in t.text) else t.lower_
+                             for t in doc[start:tok.i + 1])
+            span = Span(doc, start, tok.i + 1, label="process", kb_id=process_curie(label))
+            new.append(span)
+            nested.extend(e for e in inner if e.label_ != "process")
+        if new:
+            keep = [e for e in ents if not any(n.start <= e.start and e.end <= n.end for n in new)]
+            doc.ents = filter_spans(keep + new)
+            doc.spans["kgbuild_nested"] = nested
+        return doc
+
+
+@Language.factory("kgbuild_process_matcher", default_config={})
+def make_process_matcher(nlp: Language, name: str) -> ProcessMatcher:
+    return ProcessMatcher(nlp, name)
