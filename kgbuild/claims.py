@@ -157,13 +157,10 @@ class ClaimExtractor:
         """The subject of a trigger at token `pos`: nearest compatible mention on its left in the
         same clause, skipping mentions introduced by "with"/"and" ("X, given with Y, caused Z"),
         following "which" back to its antecedent, and "it"/"by ...ing" back to the clause subject."""
-        lo = sent.start
+        lo = next((k + 1 for k in range(pos - 1, sent.start - 1, -1) if doc[k].lower_ in CLAUSE_BREAKS), sent.start)
         to_clause_subject = pos > sent.start and doc[pos - 1].lower_ == "by" and doc[pos].lower_.endswith("ing")
-        for k in range(pos - 1, sent.start - 1, -1):
+        for k in range(pos - 1, lo - 1, -1):
             t = doc[k].lower_
-            if t in CLAUSE_BREAKS:
-                lo = k + 1
-                break
             if any(a.start <= k < a.end for a in args):
                 break
             if t in {"it", "they"}:
@@ -223,15 +220,15 @@ class ClaimExtractor:
         return objs
 
     @staticmethod
-    def _sign(doc: Doc, start: int, end: int) -> int:
+    def _sign(doc: Doc, start: int, obj: "Arg") -> int:
         """Compose the signs of the triggers between a verb and its object, and of a noun right
         after the object ("promotes renal potassium loss" = decreases)."""
         sign = 1
-        for t in doc[start:end]:
+        for t in doc[start:obj.start]:
             low = t.lower_
             if low in DECREASE_VERBS or low in DECREASE_NOUNS:
                 sign = -sign
-        if end < len(doc) and doc[end].lower_ in AFTER_OBJECT_DECREASE:
+        if obj.end < len(doc) and doc[obj.end].lower_ in AFTER_OBJECT_DECREASE:
             sign = -sign
         return sign
 
@@ -337,8 +334,7 @@ class ClaimExtractor:
             phrasal = pair in PHRASAL_CAUSE
             if phrasal or low in CAUSE_VERBS or low in INCREASE_VERBS or low in DECREASE_VERBS or low in TREAT_VERBS:
                 width = 2 if phrasal else 1
-                passive = (prev in BE_AUX or prev2 in BE_AUX or prev in {",", "been"}) and nxt == "by" \
-                    or (low.endswith("ed") and nxt == "by")
+                passive = nxt == "by" and not low.endswith(("s", "ing")) and low not in {"cause", "induce", "lead"}
                 if low in TREAT_VERBS:
                     if passive:
                         subj_r = self._right_objects(doc, args, i + 2, sent, {"drug", "chemical"}, max_gap=4)
@@ -357,7 +353,7 @@ class ClaimExtractor:
                     if obj is not None and obj.type == "drug" and subj_r and subj_r[0].type != "drug":
                         obj = None
                     if subj_r and obj is not None:
-                        sign = self._sign(doc, i, i + 1)
+                        sign = -1 if low in DECREASE_VERBS else 1
                         emit(subj_r[0], "decreases" if sign < 0 else "causes", obj, "passive_verb", (i, i + 1))
                     continue
                 if low.endswith("ed") and self._stative(toks, k):
@@ -368,7 +364,7 @@ class ClaimExtractor:
                 for o in self._right_objects(doc, args, i + width, sent, CONDITION | MEASURABLE | {"drug"}):
                     if o.type == "drug" and subj.type != "drug":
                         continue
-                    sign = self._sign(doc, i, o.start)
+                    sign = self._sign(doc, i, o)
                     if low in CAUSE_VERBS or phrasal:
                         pred = "decreases" if sign < 0 else "causes"
                     else:

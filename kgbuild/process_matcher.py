@@ -16,7 +16,8 @@ from spacy.util import filter_spans
 
 PROCESS_HEADS = {"inhibition", "blockade", "accumulation", "downregulation", "upregulation", "depletion",
                  "activation", "expansion", "excess", "injury", "damage", "overload", "toxicity",
-                 "suppression", "dysregulation", "deficiency", "proliferation", "degranulation"}
+                 "suppression", "dysregulation", "deficiency", "proliferation", "degranulation",
+                 "metabolism", "clearance", "elimination", "excretion", "reabsorption", "permeability"}
 # modifiers that never start the name of a process
 _NOT_MODIFIER = {
     "the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our", "of", "and", "or",

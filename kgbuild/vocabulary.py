@@ -14,7 +14,9 @@ File format (tab-separated, UTF-8, one header row, one row per concept)::
 * ``synonyms`` ``|``-separated surface forms the matcher should recognise -- the label is listed here
                too when it is matchable. A leading ``=`` marks a *case-sensitive* form (short
                abbreviations such as ``=ALL``, ``=MS``, ``=CRP``): it only matches text with the same
-               capitalisation (compared after ``normalize_term(s, keep_case=True)``).
+               capitalisation (compared after ``normalize_term(s, keep_case=True)``). In memory the
+               marker is stripped: ``Concept.synonyms`` holds plain names and
+               ``Concept.case_sensitive`` the case-sensitive ones.
 * ``xrefs``    ``|``-separated equivalent CURIEs (MESH, CHEBI, DRUGBANK, HGNC, MONDO, DOID, HP, GO ...)
 
 Use ``Vocabulary.load()`` (cached per process) and then ``lookup(text)``, ``get(curie)``,
@@ -59,10 +61,10 @@ for _ch in "-‐‑‒–—―−/\\_⁄∕":
 for _ch in "'’‘`´ʼ":
     _TRANSLATE[ord(_ch)] = "'"
 
+_ASCII_PUNCT = {ord(c): " " for c in "!\"#$%&()*,-./:;<=>?@[\\]^_{|}~"}
 _POSSESSIVE = re.compile(r"(?<=\w)'s\b")
 _NON_WORD = re.compile(r"[^\w\s+]|_")            # keep letters, digits, "+" and spaces
 _ALPHA_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
-_SPACES = re.compile(r"\s+")
 
 # British -> American spellings for common medical words (applied per token, after lowercasing).
 _BRIT_WORDS = {
@@ -85,15 +87,18 @@ _BRIT_PATTERNS = [
     (re.compile(r"isation"), "ization"), (re.compile(r"sulph"), "sulf"), (re.compile(r"^oesin"), "esin"),
     (re.compile(r"eosinophila$"), "eosinophilia"),
 ]
-_BRIT_TRIGGER = re.compile(r"aem|oe|paed|anaesth|gynaec|caec|leuco|isation|sulph|our|re$|grey|mould|"
-                           r"aluminium|programme|ageing|frusemide|lignocaine|adrenaline|paracetamol|"
-                           r"cyclosporin|ciclosporin|amoxycillin")
+_BRIT_TRIGGER = re.compile(r"aem|oe|paed|anaesth|gynaec|caec|leuco|isation|sulph|our\b|(?:fib|cent|lit)res?\b|"
+                           r"grey|mould|aluminium|programme|ageing|frusemide|lignocaine|adrenaline|"
+                           r"paracetamol|cyclosporin|ciclosporin|amoxycillin")
+_DIGIT = re.compile(r"\d")
 
 
 def _americanise(token: str) -> str:
     w = _BRIT_WORDS.get(token)
     if w is not None:
         return w
+    if not _BRIT_TRIGGER.search(token):
+        return token
     for pat, rep in _BRIT_PATTERNS:
         token = pat.sub(rep, token)
     return token
@@ -110,15 +115,25 @@ def normalize_term(s: str, keep_case: bool = False) -> str:
     """
     if not s:
         return ""
-    s = unicodedata.normalize("NFKC", s).translate(_TRANSLATE)
-    s = _POSSESSIVE.sub("", s).replace("'", "")
-    s = _NON_WORD.sub(" ", s)
-    s = _ALPHA_DIGIT.sub(" ", s)
-    if not keep_case:
-        s = s.lower()
-        if _BRIT_TRIGGER.search(s):
-            return " ".join(_americanise(t) for t in s.split())
-    return _SPACES.sub(" ", s).strip()
+    if s.isascii():                              # fast path: one translate does dashes and punctuation
+        if "`" in s:
+            s = s.replace("`", "'")
+        if "'" in s:
+            s = _POSSESSIVE.sub("", s).replace("'", "")
+        s = s.translate(_ASCII_PUNCT)
+    else:
+        s = unicodedata.normalize("NFKC", s).translate(_TRANSLATE)
+        if "'" in s:
+            s = _POSSESSIVE.sub("", s).replace("'", "")
+        s = _NON_WORD.sub(" ", s)
+    if _DIGIT.search(s):
+        s = _ALPHA_DIGIT.sub(" ", s)
+    if keep_case:
+        return " ".join(s.split())
+    s = s.lower()
+    if _BRIT_TRIGGER.search(s):
+        return " ".join(_americanise(t) for t in s.split())
+    return " ".join(s.split())
 
 
 _ES_PLURAL = re.compile(r"(?:ss|x|z|ch|sh|us)es$")
@@ -158,21 +173,19 @@ def term_variants(s: str, keep_case: bool = False) -> list[str]:
 
 @dataclass(slots=True)
 class Concept:
+    """One normalised concept. ``synonyms`` are plain surface forms (label included when matchable);
+    those listed in ``case_sensitive`` only match text with the same capitalisation."""
     curie: str
     type: str
     label: str
-    synonyms: list[str] = field(default_factory=list)    # surface forms; "=" marks case-sensitive ones
+    synonyms: list[str] = field(default_factory=list)
     xrefs: list[str] = field(default_factory=list)
+    case_sensitive: tuple[str, ...] = ()
 
     @property
     def ids(self) -> list[str]:
         """The preferred CURIE followed by all equivalent CURIEs."""
         return [self.curie, *self.xrefs]
-
-    @property
-    def names(self) -> list[str]:
-        """Synonyms without the case-sensitivity marker."""
-        return [s[1:] if s.startswith(CASE_SENSITIVE_MARK) else s for s in self.synonyms]
 
     def __hash__(self) -> int:
         return hash(self.curie)
@@ -232,12 +245,10 @@ class Vocabulary:
         index: dict[str, list[tuple[int, str | None]]] = {}
         for i, c in enumerate(self.concepts):
             seen: set[tuple[str, str | None]] = set()
+            cs_forms = set(c.case_sensitive)
             for syn in c.synonyms:
-                if syn.startswith(CASE_SENSITIVE_MARK):
-                    surface = syn[1:]
-                    key, cs = normalize_term(surface), normalize_term(surface, keep_case=True)
-                else:
-                    key, cs = normalize_term(syn), None
+                key = normalize_term(syn)
+                cs = normalize_term(syn, keep_case=True) if syn in cs_forms else None
                 if not key or (key, cs) in seen:
                     continue
                 seen.add((key, cs))
@@ -259,8 +270,13 @@ class Vocabulary:
                     continue
                 f = line.rstrip("\n").split("\t")
                 f += [""] * (5 - len(f))
-                concepts.append(Concept(f[0], f[1], f[2], f[3].split("|") if f[3] else [],
-                                        f[4].split("|") if f[4] else []))
+                syns, cs = [], []
+                for s in f[3].split("|") if f[3] else ():
+                    if s.startswith(CASE_SENSITIVE_MARK):
+                        s = s[1:]
+                        cs.append(s)
+                    syns.append(s)
+                concepts.append(Concept(f[0], f[1], f[2], syns, f[4].split("|") if f[4] else [], tuple(cs)))
         return cls(concepts, source=str(path))
 
     @classmethod
@@ -307,7 +323,7 @@ class Vocabulary:
 
     def __getstate__(self):
         # Store concepts as plain tuples: much faster to unpickle than dataclass instances.
-        rows = [(c.curie, c.type, c.label, c.synonyms, c.xrefs) for c in self.concepts]
+        rows = [(c.curie, c.type, c.label, c.synonyms, c.xrefs, c.case_sensitive) for c in self.concepts]
         return {"rows": rows, "by_id": self._by_id, "index": self._index}
 
     def __setstate__(self, state):
@@ -336,6 +352,12 @@ class Vocabulary:
             if i is None and pre.upper() in ("MESH", "MSH"):
                 i = self._by_id.get(f"MESH:{local}")
         return self.concepts[i] if i is not None else None
+
+    def lookup_normalized(self, key: str, cs_key: str) -> list[Concept]:
+        """Concepts indexed under ``key`` (already ``normalize_term``-ed, no plural retry); a
+        case-sensitive entry matches only when ``cs_key`` (``normalize_term(text, keep_case=True)``)
+        equals its key. For matchers that normalise tokens themselves."""
+        return self._hits(key, cs_key)
 
     def _hits(self, key: str, cs_key: str) -> list[Concept]:
         out: list[Concept] = []
@@ -416,7 +438,7 @@ class Vocabulary:
         results: dict[int, float] = {}
         for c in self.lookup(query):
             if types is None or c.type in types:
-                results[self.concepts.index(c)] = 1.0
+                results[self._by_id[c.curie]] = 1.0
         if self._trigrams is None:
             self._build_trigrams()
         keys, postings, sizes = self._trigrams

@@ -1,0 +1,275 @@
+"""Tests for the concept vocabulary (kgbuild/vocabulary.py and the generated kgbuild/data/vocabulary.tsv.gz)."""
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import pickle
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kgbuild.model import ENTITY_TYPES
+from kgbuild.vocabulary import (CONCEPT_TYPES, DEFAULT_PATH, Concept, Vocabulary, normalize_term,
+                                term_variants)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def vocab() -> Vocabulary:
+    return Vocabulary.load()
+
+
+def one(vocab: Vocabulary, text: str) -> Concept:
+    hits = vocab.lookup(text)
+    assert hits, f"{text!r} not found"
+    return hits[0]
+
+
+# -- normalisation -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("a, b", [
+    ("IL-6", "il 6"), ("IL6", "il 6"), ("Interleukin-6", "interleukin 6"),
+    ("TNF-α", "tnf alpha"), ("TNFα", "tnf alpha"), ("TNF-alpha", "tnf alpha"), ("IFN-γ", "ifn gamma"),
+    ("Haemorrhage", "hemorrhage"), ("anaemia", "anemia"), ("Leukaemia", "leukemia"), ("tumour", "tumor"),
+    ("oesophagus", "esophagus"), ("paediatric", "pediatric"), ("oedema", "edema"), ("diarrhoea", "diarrhea"),
+    ("Crohn's disease", "crohn disease"), ("SARS-CoV-2", "sars cov 2"), ("Ca2+", "ca 2+"),
+    ("  heparin–induced   thrombocytopenia ", "heparin induced thrombocytopenia"),
+])
+def test_normalize_term(a, b):
+    assert normalize_term(a) == b
+
+
+def test_normalize_keep_case():
+    assert normalize_term("IL-6", keep_case=True) == "IL 6"
+    assert normalize_term("ALL", keep_case=True) == "ALL"
+    assert normalize_term("") == ""
+
+
+def test_term_variants():
+    assert term_variants("allergies")[1:] == ["allergy"]
+    assert "abscess" in term_variants("abscesses")
+    assert "virus" in term_variants("viruses")
+    assert "headache" in term_variants("Headaches")
+    assert term_variants("sepsis") == ["sepsis"]
+    assert term_variants("virus") == ["virus"]
+    assert term_variants("abscess") == ["abscess"]
+    assert "platelet" in term_variants("platelets")
+
+
+# -- the required lookups ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["IL-6", "interleukin 6", "Interleukin-6", "IL6", "interleukin-6"])
+def test_il6(vocab, text):
+    c = one(vocab, text)
+    assert c.curie == "HGNC:6018" and c.type == "cytokine"
+    assert "MESH:D015850" in c.xrefs
+
+
+def test_tnf_alpha(vocab):
+    assert one(vocab, "TNF-α").curie == one(vocab, "TNF-alpha").curie == "HGNC:11892"
+    assert one(vocab, "tumour necrosis factor alpha").curie == "HGNC:11892"
+
+
+def test_alemtuzumab(vocab):
+    c = one(vocab, "alemtuzumab")
+    assert c.type == "drug"
+    assert "MESH:D000074323" in c.ids
+    assert one(vocab, "Lemtrada") is c
+
+
+def test_d_dimer(vocab):
+    c = one(vocab, "D-dimer")
+    assert c.type == "lab_marker" and c.curie == "LOINC:48065-7"
+
+
+def test_pulmonary_embolism(vocab):
+    c = one(vocab, "pulmonary embolism")
+    assert c.type == "disease" and "MESH:D011655" in c.ids
+    assert one(vocab, "Pulmonary Embolisms") is c        # plural via term variants
+    assert one(vocab, "PE") is c
+
+
+def test_british_spelling(vocab):
+    assert vocab.lookup("haemorrhage") == vocab.lookup("hemorrhage") != []
+
+
+def test_heparin_induced_thrombocytopenia(vocab):
+    c = one(vocab, "heparin-induced thrombocytopenia")
+    assert c.type == "disease"
+    assert one(vocab, "HIT") is c
+    assert vocab.lookup("hit") == []
+
+
+def test_case_sensitive_short_forms(vocab):
+    assert one(vocab, "ALL").type == "disease"
+    assert vocab.lookup("all") == [] and vocab.lookup("All") == []
+    assert one(vocab, "MS").label.lower() == "multiple sclerosis"
+    assert vocab.lookup("ms") == []
+    assert one(vocab, "Mg").type == "lab_marker"                # magnesium ...
+    assert one(vocab, "MG").type == "disease"                   # ... myasthenia gravis
+    assert vocab.is_case_sensitive("ALL")
+
+
+@pytest.mark.parametrize("word", ["lead", "was", "can", "water", "oxygen", "iv", "IV", "cold", "weight"])
+def test_dangerous_words_not_found(vocab, word):
+    assert vocab.lookup(word) == []
+
+
+def test_get_by_xref(vocab):
+    c = vocab.get("MESH:D015850")
+    assert c is not None and c.curie == "HGNC:6018"
+    assert vocab.get("HGNC:6018") is c
+    assert vocab.get("mesh:D015850") is c
+    assert vocab.get("MESH:D000000000") is None
+    assert "MESH:D015850" in vocab
+
+
+def test_search_did_you_mean(vocab):
+    res = vocab.search("alemtuzimab")
+    assert res and res[0][0] is one(vocab, "alemtuzumab")
+    assert 0 < res[0][1] < 1
+    exact = vocab.search("tocilizumab", limit=3)
+    assert exact[0][1] == 1.0 and len(exact) <= 3
+    assert all(c.type == "lab_marker" for c, _ in vocab.search("ferritn", types=("lab_marker",)))
+
+
+@pytest.mark.parametrize("text, type_", [
+    ("CRP", "lab_marker"), ("ferritin", "lab_marker"), ("troponin I", "lab_marker"), ("NT-proBNP", "lab_marker"),
+    ("creatinine", "lab_marker"), ("ALT", "lab_marker"), ("platelet count", "lab_marker"), ("INR", "lab_marker"),
+    ("procalcitonin", "lab_marker"), ("anti-PF4 antibodies", "lab_marker"), ("HbA1c", "lab_marker"),
+    ("prothrombotic state", "process"), ("hypercoagulability", "process"), ("inflammation", "process"),
+    ("cytokine release", "process"), ("cytokine storm", "disease"), ("CRS", "disease"), ("complement activation", "process"), ("ketogenesis", "process"),
+    ("IFN-γ", "cytokine"), ("IL-1β", "cytokine"), ("TGF-β", "cytokine"), ("MCP-1", "cytokine"),
+    ("tocilizumab", "drug"), ("heparin", "drug"), ("tisagenlecleucel", "drug"), ("Kymriah", "drug"),
+    ("CAR-T cell therapy", "drug"), ("BNT162b2", "drug"), ("IVIG", "drug"), ("steroids", "drug"),
+    ("fever", "disease"), ("headache", "disease"), ("tachycardia", "disease"), ("toxic epidermal necrolysis", "disease"),
+    ("VITT", "disease"), ("DRESS", "disease"), ("acute kidney injury", "disease"), ("maculopapular rash", "disease"),
+])
+def test_typed_lookups(vocab, text, type_):
+    assert one(vocab, text).type == type_
+
+
+def test_glucose_lab_vs_dextrose_drug(vocab):
+    assert one(vocab, "glucose").type == "lab_marker"
+    assert one(vocab, "dextrose").type == "drug"
+    assert one(vocab, "cortisol").type == "lab_marker"
+    assert one(vocab, "hydrocortisone").type == "drug"
+
+
+# -- file and index invariants ---------------------------------------------------------------------
+
+def test_bundled_file_and_format():
+    assert DEFAULT_PATH == ROOT / "kgbuild" / "data" / "vocabulary.tsv.gz"
+    assert DEFAULT_PATH.stat().st_size < 5_000_000
+    with gzip.open(DEFAULT_PATH, "rt", encoding="utf-8") as fh:
+        assert fh.readline().rstrip("\n").split("\t") == ["curie", "type", "label", "synonyms", "xrefs"]
+        rows = [line.rstrip("\n").split("\t") for line in fh]
+    assert all(len(r) == 5 for r in rows)
+    curies = [r[0] for r in rows]
+    assert len(curies) == len(set(curies))
+    xrefs = [x for r in rows for x in r[4].split("|") if x]
+    assert len(xrefs) == len(set(xrefs)), "an xref belongs to one concept only"
+    assert not set(xrefs) & set(curies), "no xref is another concept's CURIE"
+
+
+def test_types_and_curies(vocab):
+    assert set(CONCEPT_TYPES) <= set(ENTITY_TYPES)
+    counts = {t: len(vocab.by_type(t)) for t in CONCEPT_TYPES}
+    assert all(c.type in CONCEPT_TYPES for c in vocab)
+    assert "adverse_event" not in {c.type for c in vocab}
+    assert counts["drug"] > 5000 and counts["disease"] > 10000 and counts["cytokine"] > 100
+    assert counts["lab_marker"] > 50 and counts["process"] > 20
+    for c in vocab:
+        assert ":" in c.curie and c.label
+        assert set(c.case_sensitive) <= set(c.synonyms)
+        assert all(s and "|" not in s and "\t" not in s for s in c.synonyms)
+
+
+def test_no_dangerous_synonyms(vocab):
+    for key, cs, c in vocab.terms():
+        compact = key.replace(" ", "")
+        assert len(compact) >= 2, (key, c.curie)
+        assert not compact.isdigit(), (key, c.curie)
+        if cs is None:
+            assert len(compact) > 2, (key, c.curie)
+
+
+def test_terms_for_matcher(vocab):
+    entries = [(k, cs, c) for k, cs, c in vocab.terms() if k == "all"]
+    assert entries and all(cs == "ALL" for _, cs, _ in entries)
+    assert any(k == "il 6" and c.curie == "HGNC:6018" for k, cs, c in vocab.terms())
+
+
+def test_concept_identity(vocab):
+    c = vocab.get("HGNC:6018")
+    assert c == Concept("HGNC:6018", "cytokine", "x") and hash(c) == hash("HGNC:6018")
+    assert c.ids[0] == "HGNC:6018"
+    assert len(vocab) == len(list(vocab))
+
+
+# -- loading ------------------------------------------------------------------------------------------
+
+def test_load_is_cached_per_process():
+    assert Vocabulary.load() is Vocabulary.load()
+
+
+def test_pickle_cache_roundtrip(tmp_path, monkeypatch):
+    monkeypatch.setenv("KGBUILD_CACHE_DIR", str(tmp_path))
+    t0 = time.perf_counter()
+    fresh = Vocabulary.from_tsv(DEFAULT_PATH)
+    parse_s = time.perf_counter() - t0
+    assert parse_s < 5.0                                # about 0.7 s on a laptop
+    restored = pickle.loads(pickle.dumps(fresh, protocol=pickle.HIGHEST_PROTOCOL))
+    assert len(restored) == len(fresh)
+    assert restored.lookup("IL-6")[0].curie == "HGNC:6018"
+    assert restored.lookup("all") == [] and restored.lookup("ALL")
+    assert restored.get("MESH:D015850").curie == "HGNC:6018"
+
+
+def test_load_from_explicit_path_writes_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("KGBUILD_CACHE_DIR", str(tmp_path / "cache"))
+    small = tmp_path / "v.tsv"
+    small.write_text("curie\ttype\tlabel\tsynonyms\txrefs\n"
+                     "HGNC:6018\tcytokine\tInterleukin-6\tIL-6|interleukin 6|=IL\tMESH:D015850\n"
+                     "MESH:D054198\tdisease\tALL\t=ALL|acute lymphoblastic leukemia\t\n")
+    v = Vocabulary.load(small)
+    assert len(v) == 2 and v.lookup("il6")[0].curie == "HGNC:6018"
+    assert v.lookup("all") == [] and v.lookup("ALL")[0].curie == "MESH:D054198"
+    assert list((tmp_path / "cache").glob("vocabulary-*.pkl"))
+    again = Vocabulary.load(small, use_cache=False)
+    assert again is not v and again.lookup("ALL")[0].curie == "MESH:D054198"
+
+
+# -- the seed table ---------------------------------------------------------------------------------
+
+def _build_module():
+    spec = importlib.util.spec_from_file_location("build_vocabulary", ROOT / "ontologies" / "build_vocabulary.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(spec.name, mod)        # dataclasses look their module up while building
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_seed_concepts_are_in_the_vocabulary(vocab):
+    mod = _build_module()
+    rows = mod.read_seed(ROOT / "ontologies" / "seed_concepts.tsv")
+    concepts = [r for r in rows if r.action == "concept"]
+    assert len(concepts) > 100
+    for r in concepts:
+        c = vocab.get(r.curie)
+        assert c is not None and c.curie == r.curie and c.type == r.type, r
+        if r.curie.startswith("LOINC:"):
+            assert c.type == "lab_marker"
+    for r in rows:
+        if r.action == "drop":
+            assert vocab.get(r.curie) is None, r
+
+
+def test_sources_md_lists_licences():
+    text = (ROOT / "ontologies" / "SOURCES.md").read_text()
+    for needle in ("MeSH", "HGNC", "ChEBI", "MONDO", "DOID", "Human Phenotype Ontology", "DrugBank",
+                   "LOINC", "BSD-2-Clause", "CC BY 4.0", "CC0"):
+        assert needle in text, needle
