@@ -96,7 +96,8 @@ ADJECTIVAL_BEFORE = {"a", "an", "the", "with", "of", "markedly", "mildly", "slig
                      "significantly", "moderately", "severely", "highly", "newly", "and"}
 AFTER_OBJECT_DECREASE = {"loss", "depletion", "deficiency", "clearance", "reduction", "suppression", "excretion"}
 
-CAUSAL_SUBJECT = {"drug", "chemical", "cytokine", "process", "disease", "lab_marker", "gene"}
+CAUSAL_SUBJECT = {"drug", "drug_class", "chemical", "cytokine", "process", "disease", "lab_marker", "gene"}
+DRUGLIKE = {"drug", "drug_class", "chemical"}
 CONDITION = {"disease", "process", "adverse_event"}
 MEASURABLE = {"lab_marker", "cytokine", "gene"}
 
@@ -309,7 +310,7 @@ class ClaimExtractor:
                 continue
             # therapeutic markers: "Y was treated with X", "Y resolved after X"
             if pair in TREAT_MARKERS:
-                subj_r = self._right_objects(doc, args, i + 2, sent, {"drug", "chemical"}, max_gap=5)
+                subj_r = self._right_objects(doc, args, i + 2, sent, DRUGLIKE, max_gap=5)
                 obj = self._left_subject(doc, args, i, sent, CONDITION | MEASURABLE)
                 if subj_r and obj is not None:
                     for s in subj_r:
@@ -318,7 +319,7 @@ class ClaimExtractor:
             # "<marker> rose after <drug>" handled by the temporal marker; "<drug> for <condition>"
             if low == "for":
                 # "<drug> for <condition>": the indication ("warfarin for atrial fibrillation")
-                subj = next((a for a in reversed(args) if a.end in (i, i - 1) and a.type in {"drug", "chemical"}), None)
+                subj = next((a for a in reversed(args) if a.end in (i, i - 1) and a.type in DRUGLIKE), None)
                 objs = self._right_objects(doc, args, i + 1, sent, CONDITION, max_gap=3)
                 if subj is not None and objs and not any(t.text in {",", ";"} for t in doc[i:objs[0].start]):
                     emit(subj, "treats", objs[0], "treat_for", (i, i + 1))
@@ -337,13 +338,13 @@ class ClaimExtractor:
                 passive = nxt == "by" and not low.endswith(("s", "ing")) and low not in {"cause", "induce", "lead"}
                 if low in TREAT_VERBS:
                     if passive:
-                        subj_r = self._right_objects(doc, args, i + 2, sent, {"drug", "chemical"}, max_gap=4)
+                        subj_r = self._right_objects(doc, args, i + 2, sent, DRUGLIKE, max_gap=4)
                         obj = self._left_subject(doc, args, i, sent, CONDITION | MEASURABLE)
                         for s in subj_r:
                             emit(s, "decreases" if obj and obj.type in MEASURABLE else "treats", obj,
                                  "treat_marker", (i, i + 1))
                     elif prev not in BE_AUX:
-                        subj = self._left_subject(doc, args, i, sent, {"drug", "chemical"})
+                        subj = self._left_subject(doc, args, i, sent, DRUGLIKE)
                         for o in self._right_objects(doc, args, i + 1, sent, CONDITION | MEASURABLE):
                             emit(subj, "decreases" if o.type in MEASURABLE else "treats", o, "treat_active", (i, i + 1))
                     continue

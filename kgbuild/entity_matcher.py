@@ -15,7 +15,7 @@ from .vocabulary import Concept, Vocabulary, normalize_term, term_variants
 
 MAX_TOKENS = 8
 TYPE_PRIORITY = {"drug": 0, "cytokine": 1, "lab_marker": 2, "process": 3, "disease": 4,
-                 "chemical": 5, "gene": 6}
+                 "chemical": 5, "drug_class": 6, "gene": 7}
 # Tokens that may sit inside a multi-word term but never start or end one.
 _INNER_ONLY = {"-", "'", "\u2019", "/", "of", "and", "the", "in", "to", "with", "for", "by"}
 _BREAKERS = {".", ",", ";", ":", "(", ")", "[", "]", "!", "?", "=", "<", ">", "%"}

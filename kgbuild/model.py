@@ -12,7 +12,8 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-ENTITY_TYPES = ("drug", "cytokine", "lab_marker", "adverse_event", "disease", "process", "chemical", "gene")
+ENTITY_TYPES = ("drug", "cytokine", "lab_marker", "adverse_event", "disease", "process", "chemical", "gene",
+                "drug_class")
 PREDICATES = ("causes", "increases", "decreases", "treats", "associated_with", "biomarker_for")
 
 # Sections that are never mined for entities or claims (they cite other work or declare interests).

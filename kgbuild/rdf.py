@@ -29,7 +29,7 @@ PREFIXES = {
     "UMLS": "https://identifiers.org/umls:", "NCIT": "http://purl.obolibrary.org/obo/NCIT_",
     "KGB": str(KGB) + "concept/",
 }
-BIOLINK_CLASS = {"drug": "Drug", "chemical": "ChemicalEntity", "cytokine": "Protein", "gene": "Gene",
+BIOLINK_CLASS = {"drug": "Drug", "drug_class": "ChemicalEntity", "chemical": "ChemicalEntity", "cytokine": "Protein", "gene": "Gene",
                  "lab_marker": "ClinicalMeasurement", "disease": "Disease", "adverse_event": "Disease",
                  "process": "BiologicalProcess"}
 BIOLINK_PREDICATE = {"causes": "causes", "increases": "increases_amount_or_activity_of",

@@ -38,7 +38,7 @@ from typing import Iterator
 __all__ = ["Concept", "Vocabulary", "normalize_term", "term_variants", "DEFAULT_PATH", "CONCEPT_TYPES"]
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "vocabulary.tsv.gz"
-CONCEPT_TYPES = ("drug", "cytokine", "lab_marker", "disease", "process", "chemical", "gene")
+CONCEPT_TYPES = ("drug", "cytokine", "lab_marker", "disease", "process", "chemical", "gene", "drug_class")
 CASE_SENSITIVE_MARK = "="
 
 # ---------------------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ csv.field_size_limit(1 << 30)
 # Priorities of a synonym's provenance (lower wins when two concepts claim the same name).
 P_SEED, P_LABEL, P_MAIN, P_SUPP, P_AUX = 0, 1, 2, 2.5, 3     # P_SUPP: MeSH supplementary-concept names
 
-TYPES = ("drug", "cytokine", "lab_marker", "disease", "process", "chemical", "gene")
+TYPES = ("drug", "cytokine", "lab_marker", "disease", "process", "chemical", "gene", "drug_class")
 
 # MeSH tree prefixes
 MAB_TREE = "D12.776.124.486.485.114.224"          # Antibodies, Monoclonal
@@ -568,6 +568,9 @@ class Builder:
         if in_d:
             if any(t.startswith(CYTOKINE_TREE) for t in trees) and not self.drugbank_for(rec):
                 return "cytokine"
+            d_trees = [t for t in trees if t.startswith("D")]
+            if all(t.startswith(PHARM_ACTION_TREE) or t in (VACCINE_TREE, MAB_TREE) for t in d_trees):
+                return "drug_class"     # "Anticoagulants", "Vaccines": classes, not drugs
             chebis = self.mesh_chebi.get(rec.id, [])
             chebi_drug = any(c in self.src.chebi_drug for c in chebis)
             special = any(t.startswith((MAB_TREE, VACCINE_TREE, PHARM_ACTION_TREE)) for t in trees)
