@@ -55,6 +55,7 @@ DECREASE_VERBS = _lexicon("decrease reduce lower suppress deplete inhibit downre
                           "impair abolish blunt lessen shorten antagonize antagonise", "cut")
 TREAT_VERBS = _lexicon("treat reverse relieve control correct counteract manage alleviate ameliorate abort "
                        "neutralize neutralise normalize normalise rescue")
+ALL_VERBS = CAUSE_VERBS | INCREASE_VERBS | DECREASE_VERBS | TREAT_VERBS
 PHRASAL_CAUSE = {("lead", "to"), ("led", "to"), ("leads", "to"), ("leading", "to"), ("result", "in"),
                  ("resulted", "in"), ("results", "in"), ("resulting", "in"), ("gave", "rise"), ("give", "rise"),
                  ("contributed", "to"), ("contributes", "to"), ("contribute", "to"), ("contributing", "to"),
@@ -93,7 +94,7 @@ ADVERBS = {"also", "then", "in", "turn", "further", "thereby", "thus", "probably
            "has", "had", "both", "each", "again", "clearly", "strongly", "which", "not", "did", "does", "do",
            "only", "often", "usually", "typically", "commonly", "frequently", "often"}
 ADJECTIVAL_BEFORE = {"a", "an", "the", "with", "of", "markedly", "mildly", "slightly", "persistently",
-                     "significantly", "moderately", "severely", "highly", "newly", "and"}
+                     "significantly", "moderately", "severely", "highly", "newly"}
 AFTER_OBJECT_DECREASE = {"loss", "depletion", "deficiency", "clearance", "reduction", "suppression", "excretion"}
 
 CAUSAL_SUBJECT = {"drug", "drug_class", "chemical", "cytokine", "process", "disease", "lab_marker", "gene"}
@@ -165,6 +166,9 @@ class ClaimExtractor:
             if any(a.start <= k < a.end for a in args):
                 break
             if t in {"it", "they"}:
+                drugs = [a for a in args if a.end <= k and a.type in DRUGLIKE and a.type in types]
+                if drugs:
+                    return drugs[-1]
                 to_clause_subject = True
                 break
             if t in {"which", "that"} and k - 1 >= sent.start:
@@ -178,8 +182,14 @@ class ClaimExtractor:
             between = [t.lower_ for t in doc[cands[-1].end:pos]]
             if all(w in ADVERBS for w in between):
                 return cands[-1]
+            while between and between[-1] in ADVERBS | {"rapidly", "promptly", "quickly", "then", "so"}:
+                between.pop()
             # "X raised Y and caused Z": a verb coordinated without its own subject shares X
             if between and between[-1] in {"and", ","} and len(cands) > 1:
+                prev_verb = next((j for j in range(cands[-1].start - 1, lo - 1, -1)
+                                  if doc[j].lower_ in ALL_VERBS), None)
+                if prev_verb is not None:
+                    return ClaimExtractor._left_subject(doc, args, prev_verb, sent, types, skip_preps)
                 to_clause_subject = True
         if to_clause_subject and cands:
             return cands[0]

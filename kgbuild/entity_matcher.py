@@ -22,6 +22,10 @@ _BREAKERS = {".", ",", ";", ":", "(", ")", "[", "]", "!", "?", "=", "<", ">", "%
 # A term never starts with these ("Her disease" is not Hers disease, "our patient" is no concept).
 _NEVER_FIRST = {"her", "his", "their", "its", "our", "my", "your", "a", "an", "the", "this", "that", "these",
                 "those", "no", "any", "some", "each"}
+# A term never starts with a word of change: "increased bilirubin" is bilirubin, and "increased"
+# stays a word the claim rules can read ("AKI increased serum creatinine").
+_CHANGE_WORDS = {"increased", "elevated", "raised", "decreased", "reduced", "lowered", "high", "low", "rising",
+                 "falling", "abnormal", "impaired", "increase", "decrease", "elevation", "reduction"}
 # Units and other short forms that follow numbers ("10,000 IU", "5 U") are not concepts.
 _UNITS = {"iu", "u", "ml", "mg", "g", "kg", "l", "dl", "mmol", "umol", "nmol", "pmol", "ng", "pg", "mcg",
           "ug", "h", "hr", "min", "s", "cm", "mm", "mmhg", "bpm", "meq", "units", "unit"}
@@ -71,7 +75,7 @@ class VocabularyMatcher:
         while i < n:
             tok = doc[i]
             if not norms[i] or tok.text.lower() in _INNER_ONLY or tok.text in _BREAKERS \
-                    or tok.lower_ in _NEVER_FIRST:
+                    or tok.lower_ in _NEVER_FIRST or tok.lower_ in _CHANGE_WORDS:
                 i += 1
                 continue
             hit = None

@@ -14,6 +14,10 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from .claims import CAUSE_VERBS, DECREASE_VERBS, INCREASE_VERBS, TREAT_VERBS
+
+VERB_FORMS = CAUSE_VERBS | INCREASE_VERBS | DECREASE_VERBS | TREAT_VERBS
+
 PROCESS_HEADS = {"inhibition", "blockade", "accumulation", "downregulation", "upregulation", "depletion",
                  "activation", "expansion", "excess", "injury", "damage", "overload", "toxicity",
                  "suppression", "dysregulation", "deficiency", "proliferation", "degranulation",
@@ -30,6 +34,14 @@ _NOT_MODIFIER = {
     "both", "other", "its", "drug", "immune", "induced", "mediated", "related", "associated",
 }
 _WORD = re.compile(r"^[A-Za-z][A-Za-z0-9\-\*:]*$")
+
+
+def _is_modifier(tok) -> bool:
+    low = tok.lower_
+    if low in _NOT_MODIFIER or not _WORD.match(tok.text) or tok.like_num:
+        return False
+    # verbs are never part of the name: "reduces warfarin metabolism"
+    return not (low in VERB_FORMS or (low.endswith(("ing", "ed")) and low not in {"red", "bed"}))
 
 
 def process_curie(label: str) -> str:
@@ -51,9 +63,7 @@ class ProcessMatcher:
             start = tok.i
             while start > 0 and tok.i - start < 3:
                 prev = doc[start - 1]
-                if prev.is_sent_start and prev.lower_ in _NOT_MODIFIER:
-                    break
-                if prev.lower_ in _NOT_MODIFIER or not _WORD.match(prev.text) or prev.like_num:
+                if not _is_modifier(prev):
                     break
                 start -= 1
             if start == tok.i:

@@ -96,3 +96,55 @@ def test_ambiguous_short_form_defined_otherwise_is_dropped(extractor):
     ex = extractor.from_document(Document(id="t", source="t.txt", text=(
         "She came to the emergency department (ED) with chest pain. In the ED, troponin was raised.")))
     assert not any(m.text == "ED" for e in ex.entities for m in e.mentions)
+
+
+# -- regressions: each of these failed before its fix --------------------------------------------------
+def test_change_word_is_not_swallowed_by_a_phenotype_term(extractor):
+    claims = claims_of(extractor, "Acute kidney injury increased serum creatinine and urea.")
+    assert has(claims, "acute kidney injury", "increases", "creatinine"), claims
+
+
+def test_coordinated_verb_shares_the_subject_of_the_previous_verb(extractor):
+    claims = claims_of(extractor, "Amoxicillin caused cholestasis, and the cholestasis increased bilirubin "
+                                  "and caused jaundice.")
+    assert has(claims, "cholestasis", "causes", "jaundice"), claims
+    assert not has(claims, "amoxicillin", "causes", "jaundice"), claims
+
+
+def test_second_verb_after_and_is_not_a_state(extractor):
+    claims = claims_of(extractor, "Rituximab increased TNF-alpha twentyfold and increased IL-6 fortyfold.")
+    assert has(claims, "rituximab", "increases", "interleukin"), claims
+
+
+def test_pronoun_subject_is_the_latest_drug(extractor):
+    claims = claims_of(extractor, "Because of acute kidney injury, glucarpidase was given, and it decreased "
+                                  "the serum methotrexate concentration.")
+    assert has(claims, "glucarpidase", "decreases", "methotrexate"), claims
+
+
+def test_noun_after_object_flips_the_sign(extractor):
+    claims = claims_of(extractor, "Hypomagnesemia promotes renal potassium loss.")
+    assert has(claims, "hypomagnesemia", "decreases", "potassium"), claims
+
+
+def test_compositional_process_is_an_entity_and_a_path_step(extractor):
+    claims = claims_of(extractor, "Linezolid causes monoamine oxidase inhibition, and monoamine oxidase "
+                                  "inhibition causes serotonin excess.")
+    assert has(claims, "linezolid", "causes", "monoamine oxidase inhibition"), claims
+    assert has(claims, "monoamine oxidase inhibition", "causes", "serotonin"), claims
+
+
+def test_verbs_are_not_part_of_a_process_name(extractor):
+    ex = extractor.from_document(Document(id="t", source="t.txt", text="Ciprofloxacin reduces warfarin metabolism."))
+    assert any(e.label == "warfarin metabolism" for e in ex.entities), [e.label for e in ex.entities]
+
+
+def test_drug_classes_are_not_drugs(extractor):
+    ex = extractor.from_document(Document(id="t", source="t.txt", text="She took anticoagulants and warfarin."))
+    types = {e.label.lower(): e.type for e in ex.entities}
+    assert types.get("anticoagulants") == "drug_class" and types.get("warfarin") == "drug", types
+
+
+def test_passive_participle_without_ed(extractor):
+    claims = claims_of(extractor, "The reaction was an infusion-related reaction driven by cytokine release.")
+    assert not has(claims, "infusion", "causes", "cytokine release"), claims
