@@ -208,6 +208,20 @@ def cmd_export(a: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_remove(a: argparse.Namespace) -> int:
+    with _open_store(a.store) as store:
+        removed = 0
+        for ref in a.documents:
+            ids = [d["id"] for d in store.documents() if ref in (d["id"], d["source"])
+                   or (len(ref) >= 8 and d["id"].startswith(ref))]
+            if not ids:
+                raise UserError(f"no document '{ref}' in {a.store} (give its id, id prefix or source path)")
+            for doc_id in ids:
+                removed += store.remove_document(doc_id)
+    print(f"removed {removed} document(s) with their mentions and claims", file=sys.stderr)
+    return 0
+
+
 def cmd_stats(a: argparse.Namespace) -> int:
     with _open_store(a.store) as store:
         s = store.stats()
@@ -275,6 +289,11 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=("ttl", "nt", "jsonld", "graphml"), required=True)
     s.add_argument("-o", "--output", help="file to write (default: stdout)")
     s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("remove", help="remove documents (and their claims) from a store")
+    s.add_argument("documents", nargs="+", metavar="DOC", help="document id, id prefix or source path")
+    s.add_argument("--store", default=str(DEFAULT_STORE))
+    s.set_defaults(func=cmd_remove)
 
     s = sub.add_parser("stats", help="counts of documents, concepts and claims in a store")
     s.add_argument("--store", default=str(DEFAULT_STORE))

@@ -94,3 +94,19 @@ def test_changed_file_replaces_its_document(tmp_path):
         assert len(docs) == 1
         labels = {c["label"].lower() for c in s.concepts().values()}
     assert "warfarin" in labels and "heparin" not in labels
+
+
+def test_cli_remove_document(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("Case report\n\nHeparin caused thrombocytopenia in a patient.\n")
+    (src / "b.txt").write_text("Case report\n\nWarfarin caused bleeding in a patient.\n")
+    store = tmp_path / "store"
+    run_kgbuild("build", src, "--store", store, "--quiet")
+    run_kgbuild("remove", src / "a.txt", "--store", store)
+    with Store(store) as s:
+        assert [d["source"] for d in s.documents()] == [str(src / "b.txt")]
+        labels = {c["label"].lower() for c in s.concepts().values()}
+        assert "heparin" not in labels and s.stats()["claims"] >= 1
+    p = run_kgbuild("remove", "nothing-like-this", "--store", store, check=False)
+    assert p.returncode == 1 and len(p.stderr.strip().splitlines()) == 1
