@@ -48,7 +48,7 @@ def _lexicon(verbs: str, irregular: str = "") -> set[str]:
 
 # sign: +1 raises / causes, -1 lowers
 CAUSE_VERBS = _lexicon("cause induce trigger provoke precipitate produce elicit promote generate evoke "
-                       "initiate unmask exacerbate worsen aggravate", "drove driven drive drives driving")
+                       "initiate unmask exacerbate worsen aggravate damage injure", "drove driven drive drives driving")
 INCREASE_VERBS = _lexicon("increase raise elevate stimulate release upregulate boost enhance augment activate "
                           "amplify heighten potentiate prolong")
 DECREASE_VERBS = _lexicon("decrease reduce lower suppress deplete inhibit downregulate diminish attenuate block "
@@ -186,11 +186,17 @@ class ClaimExtractor:
                 between.pop()
             # "X raised Y and caused Z": a verb coordinated without its own subject shares X
             if between and between[-1] in {"and", ","} and len(cands) > 1:
-                prev_verb = next((j for j in range(cands[-1].start - 1, lo - 1, -1)
-                                  if doc[j].lower_ in ALL_VERBS), None)
+                prev_verb = next((j for j in range(pos - 2, lo - 1, -1)
+                                  if doc[j].lower_ in ALL_VERBS and not any(a.start <= j < a.end for a in args)),
+                                 None)
                 if prev_verb is not None:
                     return ClaimExtractor._left_subject(doc, args, prev_verb, sent, types, skip_preps)
                 to_clause_subject = True
+            # "..., and the activated T cells likely release X": a new clause whose subject is no entity
+            if "and" in between and not to_clause_subject:
+                after = between[len(between) - 1 - between[::-1].index("and") + 1:]
+                if any(w not in ADVERBS and w not in {",", "so", "thus", "therefore"} for w in after):
+                    return None
         if to_clause_subject and cands:
             return cands[0]
         cands = [a for a in cands if pos - a.end <= 18]
@@ -221,7 +227,8 @@ class ClaimExtractor:
             if a.start < last.end or a is first:
                 continue
             gap = [t.lower_ for t in doc[last.end:a.start]]
-            if gap and len(gap) <= 4 and ("and" in gap or "," in gap or "or" in gap) and \
+            clause = any(a_ == "," and b_ == "and" for a_, b_ in zip(gap, gap[1:]))   # ", and" joins clauses
+            if gap and not clause and len(gap) <= 4 and ("and" in gap or "," in gap or "or" in gap) and \
                     all(g in {",", "and", "or", "as", "well", "serum", "plasma", "levels", "level", "the",
                               "concentrations", "count", "of", "also"} for g in gap) and a.type in types:
                 objs.append(a)
@@ -260,7 +267,7 @@ class ClaimExtractor:
                 pred = "causes"
             if pred == "decreases" and subj.type in CONDITION and obj.type in CONDITION:
                 return
-            if pred == "decreases" and subj.type in ("drug", "chemical") and obj.type in CONDITION:
+            if pred == "decreases" and subj.type in DRUGLIKE and obj.type in CONDITION - {"process"}:
                 pred = "treats"
             out.append(RawClaim(subj, pred, obj, rule, trig, sent, RULE_CONFIDENCE[rule] * scale))
 
@@ -373,8 +380,11 @@ class ClaimExtractor:
                 if subj is None:
                     continue
                 for o in self._right_objects(doc, args, i + width, sent, CONDITION | MEASURABLE | {"drug"}):
-                    if o.type == "drug" and subj.type != "drug":
+                    if o.type == "drug" and subj.type not in {"drug", "process"}:
                         continue
+                    gap = [t.lower_ for t in doc[i + width:o.start]]
+                    if any(g in {"and", ","} and any(x in ALL_VERBS for x in gap[j + 1:]) for j, g in enumerate(gap)):
+                        break       # "inhibits CYP1A2 and so reduces X": X belongs to the later verb
                     sign = self._sign(doc, i, o)
                     if low in CAUSE_VERBS or phrasal:
                         pred = "decreases" if sign < 0 else "causes"

@@ -31,7 +31,8 @@ _NOT_MODIFIER = {
     "possible", "probable", "likely", "subsequent", "secondary", "is", "was", "were", "are", "be", "been",
     "did", "not", "more", "less", "some", "further", "sustained", "transient", "excessive", "partial",
     "complete", "massive", "extensive", "widespread", "also", "then", "increased", "reduced", "decreased",
-    "both", "other", "its", "drug", "immune", "induced", "mediated", "related", "associated",
+    "both", "other", "its", "drug", "immune", "induced", "mediated", "related", "associated", "potent",
+    "strong", "weak", "marked", "direct", "indirect", "relative", "absolute", "total", "overall", "net",
 }
 _WORD = re.compile(r"^[A-Za-z][A-Za-z0-9\-\*:]*$")
 

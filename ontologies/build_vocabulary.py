@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import functools
 import csv
 import gzip
 import io
@@ -1045,7 +1046,18 @@ class Builder:
             return False
         if prio >= P_AUX and not cs and " " not in norm and len(compact) <= 5:
             return False                                   # "pad", "men", "dish": acronyms lower-cased by MONDO
+        if d.type in ("disease", "process") and prio > P_SEED and norm in self.anatomy_terms:
+            return False                                   # "pituitary" is a gland, not hypophysitis
         return True
+
+    @functools.cached_property
+    def anatomy_terms(self) -> set[str]:
+        """Names of MeSH anatomy descriptors (tree A): never a synonym of a disease or process."""
+        out = set()
+        for rec in self.src.mesh.values():
+            if any(t.startswith("A") for t in rec.trees):
+                out.update(normalize_term(n) for n in [rec.label, *rec.synonyms])
+        return out
 
 
 def cytokine_forms(sym: str, name: str) -> list[str]:

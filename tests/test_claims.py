@@ -148,3 +148,15 @@ def test_drug_classes_are_not_drugs(extractor):
 def test_passive_participle_without_ed(extractor):
     claims = claims_of(extractor, "The reaction was an infusion-related reaction driven by cytokine release.")
     assert not has(claims, "infusion", "causes", "cytokine release"), claims
+
+
+def test_new_clause_with_non_entity_subject_takes_no_earlier_subject(extractor):
+    claims = claims_of(extractor, "Ipilimumab causes T-cell activation against pituitary tissue, and the "
+                                  "activated T cells likely release interferon-gamma.")
+    assert not any("interferon" in o for s, p, o, n, h in claims), claims
+
+
+def test_later_verb_owns_its_object(extractor):
+    claims = claims_of(extractor, "Ciprofloxacin inhibits CYP1A2 and so reduces warfarin metabolism.")
+    assert has(claims, "ciprofloxacin", "decreases", "warfarin metabolism"), claims
+    assert not has(claims, "ciprofloxacin", "causes", "warfarin metabolism"), claims
