@@ -193,18 +193,17 @@ def cmd_neighbors(a: argparse.Namespace) -> int:
 
 
 def cmd_export(a: argparse.Namespace) -> int:
-    from .rdf import export
+    from .rdf import TEXT_FORMATS, export, write_export
 
+    if a.format not in TEXT_FORMATS and not a.output:
+        raise UserError(f"--format {a.format} writes several files: give a directory with -o")
     with _open_store(a.store) as store:
-        data = export(store, a.format)
-    if a.output:
-        out = Path(a.output)
-        tmp = out.with_name(out.name + ".tmp")
-        tmp.write_text(data, encoding="utf-8")
-        tmp.replace(out)        # never leave a half-written export behind
-        print(f"wrote {out} ({len(data):,} bytes)", file=sys.stderr)
-    else:
-        _write(data)
+        if a.output:
+            # written to temporary files and renamed: never a half-written export
+            for path in write_export(store, a.format, Path(a.output)):
+                print(f"wrote {path} ({path.stat().st_size:,} bytes)", file=sys.stderr)
+        else:
+            _write(export(store, a.format))
     return 0
 
 
@@ -284,10 +283,12 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=("json", "table"), default="table")
     s.set_defaults(func=cmd_neighbors)
 
-    s = sub.add_parser("export", help="export the graph as RDF or GraphML")
+    s = sub.add_parser("export", help="export the graph as RDF (Turtle, N-Triples, N-Quads, JSON-LD), "
+                                      "KGX TSV or GraphML")
     s.add_argument("--store", default=str(DEFAULT_STORE))
-    s.add_argument("--format", choices=("ttl", "nt", "jsonld", "graphml"), required=True)
-    s.add_argument("-o", "--output", help="file to write (default: stdout)")
+    s.add_argument("--format", choices=("ttl", "nt", "nq", "jsonld", "kgx", "graphml"), required=True)
+    s.add_argument("-o", "--output", help="file to write (a directory for kgx: nodes.tsv, edges.tsv); "
+                                          "default: stdout")
     s.set_defaults(func=cmd_export)
 
     s = sub.add_parser("remove", help="remove documents (and their claims) from a store")

@@ -107,10 +107,14 @@ def test_stats_claims_export(corpus_store, tmp_path):
     assert stats["documents"] == len(list(PDF_DIR.glob("*.pdf")))
     claims = run_kgbuild("claims", "--store", corpus_store, "--entity", "alemtuzumab").stdout
     assert "alemtuzumab" in claims.lower()
-    for fmt in ("ttl", "nt", "jsonld", "graphml"):
+    for fmt in ("ttl", "nt", "nq", "jsonld", "graphml"):
         out = tmp_path / f"g.{fmt}"
         run_kgbuild("export", "--store", corpus_store, "--format", fmt, "-o", out)
         assert out.stat().st_size > 1000
+    run_kgbuild("export", "--store", corpus_store, "--format", "kgx", "-o", tmp_path / "kgx")
+    assert (tmp_path / "kgx" / "nodes.tsv").exists() and (tmp_path / "kgx" / "edges.tsv").exists()
+    p = run_kgbuild("export", "--store", corpus_store, "--format", "kgx", check=False)
+    assert p.returncode == 1 and "-o" in p.stderr
 
 
 # -- bad input -------------------------------------------------------------------------------------
