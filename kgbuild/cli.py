@@ -120,9 +120,20 @@ def cmd_paths(a: argparse.Namespace) -> int:
             _write(json.dumps({"paths": [], "error": str(exc)}, indent=2, ensure_ascii=False))
             return 0
     if a.format == "json":
-        _write(json.dumps(result, indent=2, ensure_ascii=False))
+        text = json.dumps(result, indent=2, ensure_ascii=False)
+    elif a.format == "html":
+        from .html import paths_html
+        text = paths_html(result)
     else:
-        _write(_paths_table(result, a.evidence))
+        text = _paths_table(result, a.evidence)
+    if a.output:
+        out = Path(a.output)
+        tmp = out.with_name(out.name + ".tmp")
+        tmp.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        tmp.replace(out)
+        print(f"wrote {out} ({len(result['paths'])} paths)", file=sys.stderr)
+    else:
+        _write(text)
     return 0
 
 
@@ -190,6 +201,47 @@ def cmd_neighbors(a: argparse.Namespace) -> int:
         _write(f"  {arrow} {PREDICATE_ARROWS.get(n['predicate'], n['predicate'])} {n['other']['label']} "
                f"({n['other']['id']})  belief {n['belief']:.2f}, {n['evidence_count']} claim(s){neg}")
     return 0
+
+
+def cmd_explain(a: argparse.Namespace) -> int:
+    from .query import explain
+
+    with _open_store(a.store) as store:
+        result = explain(store, a.x, a.y)
+    if a.format == "json":
+        _write(json.dumps(result, indent=2, ensure_ascii=False))
+        return 0
+    _write(_explain_table(result))
+    return 0
+
+
+def _explain_table(result: dict) -> str:
+    x, y = result["x"], result["y"]
+    labels = {x["id"]: x["label"], y["id"]: y["label"]}
+    lines = [f"{x['label']} ({x['id']}) and {y['label']} ({y['id']}): {result['asserted_claims']} asserted, "
+             f"{result['negated_claims']} negated claim(s) in {result['documents']} document(s)"]
+    if not result["edges"]:
+        lines.append("  no claims between them")
+    for e in result["edges"]:
+        flag = "  [contradicted]" if e["contradicted"] else ""
+        lines.append(f"• {labels.get(e['subject'], e['subject'])} {PREDICATE_ARROWS.get(e['predicate'], e['predicate'])} "
+                     f"{labels.get(e['object'], e['object'])}  (belief {e['belief']:.2f}){flag}")
+        for c in e["asserted"] + e["negated"]:
+            tag = ("NOT, " if c["negated"] else "") + ("hedged, " if c["hedged"] else "")
+            text = " ".join((c["sentence"] or "").split())
+            lines.append(textwrap.fill(f"[{tag}conf {c['confidence']:.2f}] \"{text}\" — {Path(c['source']).name}, "
+                                       f"p. {c['page']}, {c['section']}", width=100,
+                                       initial_indent="    ", subsequent_indent="      "))
+    for k in result["contradictions"]:
+        lines.append(f"! contradiction ({k['kind']}): {labels.get(k['subject'], k['subject'])} → "
+                     f"{labels.get(k['object'], k['object'])}")
+    return "\n".join(lines)
+
+
+def cmd_serve(a: argparse.Namespace) -> int:
+    from .serve import serve
+
+    return serve(a.store, a.host, a.port, read_only=not a.writable, quiet=a.quiet)
 
 
 def cmd_export(a: argparse.Namespace) -> int:
@@ -268,7 +320,9 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--via", action="append", help="paths must pass through this concept (repeatable)")
     s.add_argument("--exclude", action="append", help="paths must avoid this concept (repeatable)")
     s.add_argument("--evidence", type=int, default=2, help="evidence sentences shown per hop in table format")
-    s.add_argument("--format", choices=("json", "table"), default="table")
+    s.add_argument("--format", choices=("json", "table", "html"), default="table",
+                   help="html: one self-contained page drawing the paths (evidence on hover)")
+    s.add_argument("-o", "--output", help="write to this file instead of stdout")
     s.set_defaults(func=cmd_paths)
 
     s = sub.add_parser("claims", help="list claims with their evidence")
@@ -282,6 +336,21 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--store", default=str(DEFAULT_STORE))
     s.add_argument("--format", choices=("json", "table"), default="table")
     s.set_defaults(func=cmd_neighbors)
+
+    s = sub.add_parser("explain", help="all evidence between two concepts, both directions")
+    s.add_argument("x")
+    s.add_argument("y")
+    s.add_argument("--store", default=str(DEFAULT_STORE))
+    s.add_argument("--format", choices=("json", "table"), default="table")
+    s.set_defaults(func=cmd_explain)
+
+    s = sub.add_parser("serve", help="serve the graph as a read-only SPARQL 1.1 endpoint (Oxigraph) on 127.0.0.1")
+    s.add_argument("--store", default=str(DEFAULT_STORE))
+    s.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
+    s.add_argument("--port", type=int, default=7878)
+    s.add_argument("--writable", action="store_true", help="accept SPARQL UPDATE on the served copy")
+    s.add_argument("--quiet", action="store_true")
+    s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("export", help="export the graph as RDF (Turtle, N-Triples, N-Quads, JSON-LD), "
                                       "KGX TSV or GraphML")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -180,3 +181,23 @@ def test_paths_unknown_name_in_json_is_a_valid_empty_answer(corpus_store, schema
     jsonschema.validate(out, schemas["paths-output"])
     assert out["paths"] == [] and "alemtuzumab" in out["error"].lower()
     assert len(p.stderr.strip().splitlines()) == 1
+
+
+def test_explain_and_html_paths(corpus_store, tmp_path):
+    out = json.loads(run_kgbuild("explain", "alemtuzumab", "IL-6", "--store", corpus_store, "--format", "json").stdout)
+    assert out["asserted_claims"] >= 1 and out["edges"][0]["asserted"][0]["sentence"]
+    table = run_kgbuild("explain", "alemtuzumab", "IL-6", "--store", corpus_store).stdout
+    assert "increases" in table and "case01.pdf" in table
+    page = tmp_path / "paths.html"
+    run_kgbuild("paths", "alemtuzumab", "D-dimer", "--store", corpus_store, "--format", "html", "-o", page)
+    html = page.read_text()
+    assert html.startswith("<!DOCTYPE html>") and "<svg" in html and "Interleukin-6" in html
+    # self-contained: nothing is loaded from elsewhere
+    assert not re.search(r'(src|href)\s*=\s*["\']?(https?:)?//', html)
+
+
+def test_path_labels_show_full_names_not_abbreviations(corpus_store):
+    out = json.loads(run_kgbuild("paths", "warfarin", "gastrointestinal bleeding", "--store", corpus_store,
+                                 "--format", "json").stdout)
+    labels = [n["label"] for p in out["paths"] for n in p["nodes"]]
+    assert "Gastrointestinal Hemorrhage (gastrointestinal bleeding)" in labels, labels
