@@ -278,7 +278,6 @@ class ClaimExtractor:
                 continue        # "release" in "cytokine release syndrome" is no trigger
             nxt = toks[k + 1] if k + 1 < len(toks) else ""
             prev = toks[k - 1] if k > 0 else ""
-            prev2 = toks[k - 2] if k > 1 else ""
             pair = (low, nxt)
             # compound "X-induced Y" / "X-associated Y"
             if low in {"induced", "associated", "related", "mediated", "triggered"} and prev == "-":

@@ -17,7 +17,7 @@ from importlib import resources
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 CATEGORIES = ("NEGATED", "HEDGED", "HYPOTHETICAL", "HISTORICAL", "FAMILY", "PSEUDO", "TERMINATE")
 DIRECTIONS = ("FORWARD", "BACKWARD", "BIDIRECTIONAL", "NONE")

@@ -69,7 +69,6 @@ def test_paths_alemtuzumab_mechanism(corpus_store, schemas):
     out = json.loads(p.stdout)
     jsonschema.validate(out, schemas["paths-output"])
     chains = [[n["label"].lower() for n in path["nodes"]] for path in out["paths"]]
-    want = ["alemtuzumab", "interleukin-6", "thrombophilia", "d-dimer"]
     assert any(len(c) == 4 and "alemtuzumab" in c[0] and ("interleukin" in c[1] or "il6" in c[1])
                and "d-dimer" in c[3] for c in chains), chains
     scores = [p["score"] for p in out["paths"]]
