@@ -7,6 +7,7 @@ never affects the others and an interrupted build is finished by the next one.
 from __future__ import annotations
 
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,8 +51,6 @@ class BuildReport:
 
 
 def build(paths: list[str | Path], store: Store, progress: bool | None = None) -> BuildReport:
-    import time
-
     from tqdm import tqdm
 
     from .extract import Extractor
