@@ -161,6 +161,9 @@ def _paths_table(result: dict, max_evidence: int) -> str:
 
 # -- claims, neighbors, export, stats ------------------------------------------------------
 def cmd_claims(a: argparse.Namespace) -> int:
+    action = getattr(a, "action", None) or "list"
+    if action != "list":
+        return _cmd_curate(a, action)
     from .graph import KnowledgeGraph
     from .query import NameIndex
 
@@ -168,7 +171,7 @@ def cmd_claims(a: argparse.Namespace) -> int:
         entity = None
         if a.entity:
             entity = NameIndex(store, KnowledgeGraph.from_store(store)).resolve(a.entity)
-        rows = store.claims(entity)
+        rows = store.claims(entity, include_rejected=True)
         concepts = store.concepts()
     if a.format == "jsonl":
         for r in rows:
@@ -178,11 +181,89 @@ def cmd_claims(a: argparse.Namespace) -> int:
     for r in rows:
         flags = ("NOT " if r["negated"] else "") + ("(hedged) " if r["hedged"] else "")
         ev = r["evidence"][0]
+        status = "" if r["status"] == "extracted" else f"  [{r['status']} by {r['curator']}]"
         _write(f"{r['id']}  {label(r['subject'])} {flags}{PREDICATE_ARROWS.get(r['predicate'], r['predicate'])} "
-               f"{label(r['object'])}  [conf {r['confidence']:.2f}]\n    \"{_short(ev['text'])}\" — "
+               f"{label(r['object'])}  [conf {r['confidence']:.2f}]{status}\n    \"{_short(ev['text'])}\" — "
                f"{Path(r['source']).name}, p. {ev.get('page')}, {ev.get('section')}")
     print(f"{len(rows)} claims", file=sys.stderr)
     return 0
+
+
+def _state_text(s: dict) -> str:
+    flags = ("NOT " if s["negated"] else "") + ("(hedged) " if s["hedged"] else "")
+    return f"{s['subject']} {flags}{s['predicate']} {s['object']} [{s['status']}]"
+
+
+def _cmd_curate(a: argparse.Namespace, action: str) -> int:
+    from . import curation
+
+    if not a.claim_id:
+        raise UserError(f"kgbuild claims {action}: give a claim id")
+    with _open_store(a.store) as store:
+        if action == "history":
+            rows = curation.history(store, a.claim_id)
+            claim = curation.get_claim(store, a.claim_id)
+            if a.format == "jsonl":
+                for r in rows:
+                    _write(json.dumps(r, ensure_ascii=False))
+                return 0
+            _write(f"{claim['id']}  now: {_state_text({**claim, 'status': claim['status']})}")
+            if claim["extracted"]:
+                _write(f"  extracted: {_state_text({**claim['extracted'], 'status': 'extracted'})}")
+            for r in rows:
+                reason = f"  reason: {r['reason']}" if r["reason"] else ""
+                _write(f"  {r['time']}  {r['action']} by {r['curator']}{reason}\n"
+                       f"    before: {_state_text(r['before'])}\n    after:  {_state_text(r['after'])}")
+            if not rows:
+                _write("  no decisions")
+            return 0
+        if action == "accept":
+            dec = curation.accept(store, a.claim_id, curator=a.curator, reason=a.reason)
+        elif action == "reject":
+            if not a.reason:
+                raise UserError("kgbuild claims reject: give --reason")
+            dec = curation.reject(store, a.claim_id, a.reason, curator=a.curator)
+        else:
+            dec = curation.edit(store, a.claim_id, predicate=a.predicate, swap=a.swap, negated=a.negated,
+                                hedged=a.hedged, subject=a.subject, object=a.object, curator=a.curator,
+                                reason=a.reason)
+    print(f"{dec['claim_id']}: {dec['action']} by {dec['curator']} ({_state_text(dec['after'])})", file=sys.stderr)
+    return 0
+
+
+def cmd_decisions(a: argparse.Namespace) -> int:
+    from . import curation
+
+    if a.action == "export":
+        with _open_store(a.store) as store:
+            lines = list(curation.export_decisions(store))
+        if a.output:
+            out = Path(a.output)
+            tmp = out.with_name(out.name + ".tmp")
+            tmp.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+            tmp.replace(out)
+            print(f"wrote {out} ({len(lines)} decisions)", file=sys.stderr)
+        else:
+            for line in lines:
+                _write(line)
+        return 0
+    if not a.file:
+        raise UserError("kgbuild decisions import: give a file (JSON Lines from `kgbuild decisions export`)")
+    with _open_store(a.store) as store:
+        with (sys.stdin if a.file == "-" else open(a.file, encoding="utf-8")) as f:
+            counts = curation.import_decisions(store, f)
+    print(f"{counts['read']} decisions read, {counts['imported']} new, {counts['matched']} matched a claim "
+          f"in {a.store}", file=sys.stderr)
+    return 0
+
+
+def _bool(text: str) -> bool:
+    t = text.strip().lower()
+    if t in ("true", "yes", "1", "on"):
+        return True
+    if t in ("false", "no", "0", "off"):
+        return False
+    raise argparse.ArgumentTypeError(f"'{text}' is not true or false")
 
 
 def cmd_neighbors(a: argparse.Namespace) -> int:
@@ -283,6 +364,9 @@ def cmd_stats(a: argparse.Namespace) -> int:
            f"(negated {s['negated_claims']}, hedged {s['hedged_claims']})")
     _write("concepts by type: " + ", ".join(f"{k} {v}" for k, v in sorted(s["concepts_by_type"].items())))
     _write("claims by predicate: " + ", ".join(f"{k} {v}" for k, v in sorted(s["claims_by_predicate"].items())))
+    if s["decisions"]:
+        _write(f"curation: {s['decisions']} decisions; claims " +
+               ", ".join(f"{k} {v}" for k, v in sorted(s["claims_by_curation"].items())))
     return 0
 
 
@@ -325,11 +409,30 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output", help="write to this file instead of stdout")
     s.set_defaults(func=cmd_paths)
 
-    s = sub.add_parser("claims", help="list claims with their evidence")
+    s = sub.add_parser("claims", help="list claims with their evidence and curation status; accept, reject "
+                                      "or edit one (`kgbuild claims ACTION ID`)")
+    s.add_argument("action", nargs="?", choices=("list", "accept", "reject", "edit", "history"), default="list",
+                   help="list (default), accept, reject, edit or history of a claim")
+    s.add_argument("claim_id", nargs="?", metavar="ID", help="claim id (for accept, reject, edit, history)")
     s.add_argument("--store", default=str(DEFAULT_STORE))
-    s.add_argument("--entity", help="only claims about this concept (name, synonym or CURIE)")
+    s.add_argument("--entity", help="list: only claims about this concept (name, synonym or CURIE)")
     s.add_argument("--format", choices=("table", "jsonl"), default="table")
+    s.add_argument("--curator", help="who decides (default: $KGBUILD_CURATOR or the login name)")
+    s.add_argument("--reason", help="why (required to reject)")
+    s.add_argument("--predicate", choices=sorted(PREDICATE_ARROWS), help="edit: the correct predicate")
+    s.add_argument("--swap", action="store_true", help="edit: swap subject and object")
+    s.add_argument("--negated", type=_bool, metavar="true|false", help="edit: the claim is (not) negated")
+    s.add_argument("--hedged", type=_bool, metavar="true|false", help="edit: the claim is (not) hedged")
+    s.add_argument("--subject", metavar="CURIE", help="edit: ground the subject to this concept")
+    s.add_argument("--object", metavar="CURIE", help="edit: ground the object to this concept")
     s.set_defaults(func=cmd_claims)
+
+    s = sub.add_parser("decisions", help="export or import curation decisions (JSON Lines)")
+    s.add_argument("action", choices=("export", "import"))
+    s.add_argument("file", nargs="?", metavar="FILE", help="import: the decisions file ('-' for stdin)")
+    s.add_argument("--store", default=str(DEFAULT_STORE))
+    s.add_argument("-o", "--output", help="export: write to this file instead of stdout")
+    s.set_defaults(func=cmd_decisions)
 
     s = sub.add_parser("neighbors", help="what the graph says about one concept")
     s.add_argument("concept")

@@ -32,7 +32,18 @@ BELIEF = {
     "hedged_weight": 1.0,        # hedging is already in the claim confidence
     "contradiction_weight": 0.5,  # how much negated evidence discounts an asserted edge
     "max_belief": 0.99,
+    # a claim a curator accepted (or corrected with an edit) counts with at least this confidence;
+    # rejected claims count not at all (kgbuild/curation.py)
+    "curated_confidence": 0.95,
 }
+CURATED = ("accepted", "edited")
+
+
+def claim_confidence(confidence: float, status: str | None) -> float:
+    """A claim's confidence as evidence: raised to BELIEF["curated_confidence"] once curated."""
+    if status in CURATED:
+        return max(confidence, BELIEF["curated_confidence"])
+    return confidence
 # sign of each predicate for composing effects along a path; 0 = no direction known
 PREDICATE_SIGN = {"causes": 1, "increases": 1, "decreases": -1, "treats": -1, "associated_with": 0,
                   "biomarker_for": 0}
@@ -87,11 +98,12 @@ class KnowledgeGraph:
                                                                        "evidence": []})
         for cl in store.claims():
             e = edges[(cl["subject"], cl["predicate"], cl["object"])]
+            conf = claim_confidence(cl["confidence"], cl.get("status"))
             if cl["negated"]:
-                e["neg"][cl["document"]].append(cl["confidence"])
+                e["neg"][cl["document"]].append(conf)
                 e["negated_claims"].append(cl["id"])
             else:
-                e["pos"][cl["document"]].append(cl["confidence"])
+                e["pos"][cl["document"]].append(conf)
                 e["claims"].append(cl["id"])
                 for ev in cl["evidence"]:
                     e["evidence"].append({**ev, "claim": cl["id"], "document": cl["document"],
@@ -135,9 +147,10 @@ class KnowledgeGraph:
 # commits to the store), and saved next to the database as `graph-index.npz`, keyed by a
 # fingerprint of the store's documents, so the next process that opens the store loads it in a
 # fraction of a second instead of rebuilding it. Every write goes through `Store.add` /
-# `Store.remove_document`, which always insert or delete a `documents` row, so the documents'
-# (rowid, id, kgbuild version, added_at) plus the highest claim, concept and mention rowids
-# identify the store's state (`store_fingerprint`, ~0.1 s for 50,000 documents).
+# `Store.remove_document`, which always insert or delete a `documents` row, or through a curation
+# decision (kgbuild/curation.py), which appends to the `decisions` log, so the documents'
+# (rowid, id, kgbuild version, added_at) plus the highest claim, concept, mention and decision
+# rowids identify the store's state (`store_fingerprint`, ~0.1 s for 50,000 documents).
 
 INDEX_FILE = "graph-index.npz"
 INDEX_FORMAT = 1
@@ -203,7 +216,7 @@ def store_fingerprint(store: Store) -> str:
     h = hashlib.sha1(f"{INDEX_FORMAT}|{json.dumps(BELIEF, sort_keys=True)}|".encode())
     for row in store.conn.execute("SELECT rowid, id, kgbuild_version, added_at FROM documents ORDER BY rowid"):
         h.update(("|".join(map(str, row)) + "\n").encode())
-    for table in ("claims", "concepts", "mentions"):
+    for table in ("claims", "concepts", "mentions", "decisions"):
         h.update(str(store.conn.execute(f"SELECT MAX(rowid) FROM {table}").fetchone()[0]).encode())
     return h.hexdigest()
 
@@ -366,7 +379,13 @@ class EdgeIndex:
 
         # claims → edges
         predicates = list(_BASE_PREDICATES)
-        rows = conn.execute("SELECT subject, predicate, object, doc_id, negated, confidence FROM claims").fetchall()
+        if conn.execute("SELECT 1 FROM curation LIMIT 1").fetchone() is None:
+            rows = conn.execute("SELECT subject, predicate, object, doc_id, negated, confidence FROM claims").fetchall()
+        else:   # curated claims count with at least the curated confidence, rejected ones not at all
+            rows = conn.execute("SELECT c.subject, c.predicate, c.object, c.doc_id, c.negated, CASE WHEN u.status "
+                                "IN ('accepted', 'edited') THEN MAX(c.confidence, ?) ELSE c.confidence END "
+                                "FROM claims c LEFT JOIN curation u ON u.claim_id = c.id "
+                                "WHERE u.status IS NOT 'rejected'", (BELIEF["curated_confidence"],)).fetchall()
         for curie in {r[0] for r in rows if r[0] not in node_id} | {r[2] for r in rows if r[2] not in node_id}:
             node_id[curie] = len(nodes)        # a claim about a concept the concepts table lacks
             nodes.append(curie), labels.append(curie), types.append("other"), xrefs_of.append("[]")

@@ -32,7 +32,7 @@ from itertools import count
 
 import numpy as np
 
-from .graph import _UNREACHED, PREDICATE_SIGN, EdgeIndex, KnowledgeGraph, edge_index, gather
+from .graph import _UNREACHED, PREDICATE_SIGN, EdgeIndex, KnowledgeGraph, claim_confidence, edge_index, gather
 from .store import Store
 from .vocabulary import Vocabulary, normalize_term
 
@@ -305,7 +305,7 @@ def _edge_claims(store: Store, idx: EdgeIndex, e: int, cache: dict) -> tuple[lis
     rows = store.conn.execute(
         "SELECT c.id, c.doc_id, c.negated, c.hedged, c.evidence, d.source, d.title FROM claims c "
         "JOIN documents d ON d.id = c.doc_id WHERE c.subject = ? AND c.predicate = ? AND c.object = ? "
-        "ORDER BY d.source, c.id", (idx.nodes[idx.e_s[e]], idx.predicates[idx.e_p[e]], idx.nodes[idx.e_o[e]]))
+        "AND c.id NOT IN (SELECT claim_id FROM curation WHERE status = 'rejected') ORDER BY d.source, c.id", (idx.nodes[idx.e_s[e]], idx.predicates[idx.e_p[e]], idx.nodes[idx.e_o[e]]))
     for cid, doc, neg, hedged, ev_json, source, title in rows:
         if neg:
             negated.append(cid)
@@ -367,15 +367,18 @@ def explain(store: Store, x: str, y: str) -> dict:
     ca, cb = idx.nodes[a], idx.nodes[b]
     rows = store.conn.execute(
         "SELECT c.id, c.doc_id, c.subject, c.predicate, c.object, c.negated, c.hedged, c.confidence, c.evidence, "
-        "d.source, d.title FROM claims c JOIN documents d ON d.id = c.doc_id "
-        "WHERE (c.subject = ? AND c.object = ?) OR (c.subject = ? AND c.object = ?) ORDER BY d.source, c.id",
+        "d.source, d.title, COALESCE(u.status, 'extracted') FROM claims c JOIN documents d ON d.id = c.doc_id "
+        "LEFT JOIN curation u ON u.claim_id = c.id "
+        "WHERE ((c.subject = ? AND c.object = ?) OR (c.subject = ? AND c.object = ?)) AND u.status IS NOT 'rejected' "
+        "ORDER BY d.source, c.id",
         (ca, cb, cb, ca)).fetchall()
     by_edge: dict[tuple[str, str, str], list[dict]] = {}
-    for cid, doc, s, p, o, neg, hedged, conf, ev_json, source, title in rows:
+    for cid, doc, s, p, o, neg, hedged, conf, ev_json, source, title, status in rows:
         evidence = json.loads(ev_json)
         first = evidence[0] if evidence else {}
         by_edge.setdefault((s, p, o), []).append({
-            "id": cid, "negated": bool(neg), "hedged": bool(hedged), "confidence": conf,
+            "id": cid, "negated": bool(neg), "hedged": bool(hedged), "confidence": claim_confidence(conf, status),
+            "status": status,
             "document": doc, "source": source, "title": title,
             "page": first.get("page"), "section": first.get("section"), "sentence": first.get("text"),
             "evidence": evidence})

@@ -13,7 +13,9 @@ RDF model (validated by the SHACL shapes in `kgbuild/data/shapes.ttl`):
   `kgb:confidence` (xsd:decimal in [0, 1]), `prov:wasDerivedFrom` its document,
   `prov:wasGeneratedBy` the extraction activity (method and kgbuild version, associated with the
   kgbuild software agent) and `kgb:evidence` resources (text, start, end, page, section, trigger,
-  rule, derived from the document);
+  rule, derived from the document); `kgb:curationStatus` (extracted, accepted or edited: rejected
+  claims are not exported) and, once a curator decided, `prov:wasAttributedTo` the curator
+  (a `prov:Agent`) and `kgb:curatedAt` (xsd:dateTime) of the latest decision (kgbuild/curation.py);
 * asserted (non-negated) claims are also written as direct triples `subject predicate object` so
   SPARQL property paths walk mechanisms (`?drug (biolink:causes|…)+ ?marker`).
 
@@ -207,6 +209,10 @@ def agent_iri(version: str) -> URIRef:
     return KGB[f"agent/kgbuild/{quote(version, safe='')}"]
 
 
+def curator_iri(name: str) -> URIRef:
+    return KGB[f"agent/curator/{quote(name, safe='')}"]
+
+
 def _decimal(x: float) -> Literal:
     text = f"{x:.4f}".rstrip("0")
     return Literal(text + "0" if text.endswith(".") else text, datatype=XSD.decimal)
@@ -248,6 +254,7 @@ def _quads(store: Store) -> Iterator[Quad]:
             yield doc, KGB.addedAt, Literal(d["added_at"], datatype=XSD.dateTime), None
         yield doc, KGB.kgbuildVersion, Literal(d["kgbuild_version"]), None
     activities: set[tuple[str, str]] = set()
+    curators: set[str] = set()
     for cl in store.claims():
         g = document_graph_iri(cl["document"])
         doc = document_iri(cl["document"])
@@ -273,6 +280,14 @@ def _quads(store: Store) -> Iterator[Quad]:
         yield node, PROV.wasGeneratedBy, activity_iri(method, version), g
         yield node, KGB.method, Literal(method), g
         yield node, KGB.kgbuildVersion, Literal(version), g
+        status = cl.get("status") or "extracted"
+        yield node, KGB.curationStatus, Literal(status), g
+        if status != "extracted" and cl.get("curator"):
+            curator = curator_iri(cl["curator"])
+            curators.add(cl["curator"])
+            yield node, PROV.wasAttributedTo, curator, g
+            if cl.get("curated_at"):
+                yield node, KGB.curatedAt, Literal(cl["curated_at"], datatype=XSD.dateTime), g
         for i, ev in enumerate(cl["evidence"]):
             e = URIRef(f"{node}/evidence/{i}")
             yield node, KGB.evidence, e, g
@@ -291,6 +306,9 @@ def _quads(store: Store) -> Iterator[Quad]:
             yield e, PROV.wasDerivedFrom, doc, g
         if not cl["negated"]:
             yield s, pred, o, g
+    for name in sorted(curators):
+        yield curator_iri(name), RDF.type, PROV.Agent, None
+        yield curator_iri(name), RDFS.label, Literal(name), None
     for method, version in sorted(activities):
         act, agent = activity_iri(method, version), agent_iri(version)
         yield act, RDF.type, PROV.Activity, None

@@ -41,7 +41,28 @@ CREATE TABLE IF NOT EXISTS claims (
     hedged INTEGER NOT NULL, confidence REAL NOT NULL, evidence TEXT NOT NULL, method TEXT NOT NULL,
     kgbuild_version TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS claims_triple ON claims(subject, predicate, object);
+CREATE TABLE IF NOT EXISTS decisions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, uid TEXT NOT NULL UNIQUE, claim_id TEXT NOT NULL,
+    doc_hash TEXT NOT NULL, ev_start INTEGER, ev_end INTEGER, orig_subject TEXT NOT NULL,
+    orig_object TEXT NOT NULL, orig_predicate TEXT, orig_negated INTEGER,
+    action TEXT NOT NULL CHECK (action IN ('accept', 'reject', 'edit')), curator TEXT NOT NULL,
+    time TEXT NOT NULL, reason TEXT, before TEXT NOT NULL, after TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS decisions_doc ON decisions(doc_hash);
+CREATE INDEX IF NOT EXISTS decisions_claim ON decisions(claim_id);
+CREATE TABLE IF NOT EXISTS curation (
+    claim_id TEXT PRIMARY KEY REFERENCES claims(id) ON DELETE CASCADE,
+    status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected', 'edited')),
+    decision_id INTEGER NOT NULL, extracted TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS curation_status ON curation(status);
+CREATE TABLE IF NOT EXISTS curated_concepts (curie TEXT PRIMARY KEY);
 """
+# Curation (kgbuild/curation.py): `decisions` is the append-only log; a claim with a decision
+# has its current values (the latest decision's) in `claims` and a `curation` row with its status
+# (accepted | rejected | edited; no row = extracted), the decision and its extracted values.
+# `curated_concepts` are concepts a curator grounded a claim to (kept when no document mentions them).
+CLAIM_FIELDS = ("subject", "predicate", "object", "negated", "hedged")
+_PRUNE_CONCEPTS = ("DELETE FROM concepts WHERE curie NOT IN (SELECT curie FROM entities) "
+                   "AND curie NOT IN (SELECT curie FROM curated_concepts)")
 
 
 class StoreError(Exception):
@@ -105,16 +126,18 @@ class Store:
                 c.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?)",
                               [(d.id, e.id, m.text, m.start, m.end, m.page, m.section) for m in e.mentions])
             for cl in extraction.claims:
-                c.execute("INSERT OR REPLACE INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                c.execute("INSERT OR REPLACE INTO claims (id, doc_id, subject, predicate, object, negated, hedged, "
+                          "confidence, evidence, method, kgbuild_version) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                           (cl.id, d.id, cl.subject, cl.predicate, cl.object, int(cl.negated), int(cl.hedged),
                            cl.confidence, json.dumps([e.to_json() for e in cl.evidence]),
                            MODEL_NAME, __version__))
-            c.execute("DELETE FROM concepts WHERE curie NOT IN (SELECT curie FROM entities)")
+            reapply_decisions(c, d.id)
+            c.execute(_PRUNE_CONCEPTS)
 
     def remove_document(self, doc_id: str) -> bool:
         with self.transaction() as c:
             cur = c.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
-            c.execute("DELETE FROM concepts WHERE curie NOT IN (SELECT curie FROM entities)")
+            c.execute(_PRUNE_CONCEPTS)
         return cur.rowcount > 0
 
     def documents_from(self, source: str) -> list[str]:
@@ -147,21 +170,36 @@ class Store:
         """(curie, mention text, how often) over all documents."""
         yield from self.conn.execute("SELECT curie, text, COUNT(*) FROM mentions GROUP BY curie, text")
 
-    def claims(self, entity: str | None = None) -> list[dict]:
+    def claims(self, entity: str | None = None, include_rejected: bool = False,
+               claim_id: str | None = None) -> list[dict]:
+        """Claims in their current state (extracted values with the latest curation decision
+        applied); rejected claims only with `include_rejected`. Each carries `status`,
+        `curator`, `curated_at` and, when a decision changed it, the `extracted` values."""
         q = ("SELECT c.id, c.doc_id, c.subject, c.predicate, c.object, c.negated, c.hedged, c.confidence, "
-             "c.evidence, c.method, c.kgbuild_version, d.source, d.title FROM claims c "
-             "JOIN documents d ON d.id = c.doc_id")
-        args: tuple = ()
+             "c.evidence, c.method, c.kgbuild_version, d.source, d.title, COALESCE(u.status, 'extracted'), "
+             "u.extracted, k.curator, k.time, k.action, k.reason, k.id FROM claims c "
+             "JOIN documents d ON d.id = c.doc_id LEFT JOIN curation u ON u.claim_id = c.id "
+             "LEFT JOIN decisions k ON k.id = u.decision_id")
+        where, args = [], []
         if entity:
-            q += " WHERE c.subject = ? OR c.object = ?"
-            args = (entity, entity)
+            where.append("(c.subject = ? OR c.object = ?)")
+            args += [entity, entity]
+        if claim_id:
+            where.append("c.id = ?")
+            args.append(claim_id)
+        if not include_rejected:
+            where.append("u.status IS NOT 'rejected'")
+        if where:
+            q += " WHERE " + " AND ".join(where)
         q += " ORDER BY d.source, c.id"
         out = []
         for r in self.conn.execute(q, args):
             out.append({"id": r[0], "document": r[1], "subject": r[2], "predicate": r[3], "object": r[4],
                         "negated": bool(r[5]), "hedged": bool(r[6]), "confidence": r[7],
                         "evidence": json.loads(r[8]), "method": r[9], "kgbuild_version": r[10],
-                        "source": r[11], "title": r[12]})
+                        "source": r[11], "title": r[12], "status": r[13],
+                        "extracted": json.loads(r[14]) if r[14] else None, "curator": r[15],
+                        "curated_at": r[16], "decision": r[19]})
         return out
 
     def stats(self) -> dict:
@@ -172,7 +210,76 @@ class Store:
                 "mentions": one("SELECT COUNT(*) FROM mentions"), "claims": one("SELECT COUNT(*) FROM claims"),
                 "negated_claims": one("SELECT COUNT(*) FROM claims WHERE negated = 1"),
                 "hedged_claims": one("SELECT COUNT(*) FROM claims WHERE hedged = 1"),
-                "concepts_by_type": by_type, "claims_by_predicate": by_pred}
+                "concepts_by_type": by_type, "claims_by_predicate": by_pred,
+                "claims_by_curation": dict(self.conn.execute("SELECT status, COUNT(*) FROM curation GROUP BY status")),
+                "decisions": one("SELECT COUNT(*) FROM decisions")}
+
+
+def claim_key(doc_id: str, evidence: list[dict], subject: str, obj: str) -> tuple:
+    """What a decision is matched on across re-extractions: document content hash, evidence
+    span and the extracted subject and object (not the predicate or polarity, which an edit may
+    change and a new model may read differently)."""
+    ev = evidence[0] if evidence else {}
+    return (doc_id, ev.get("start"), ev.get("end"), subject, obj)
+
+
+def original_values(row: dict) -> dict:
+    """The extracted values of a claim row (dict with CLAIM_FIELDS and `extracted`)."""
+    return row["extracted"] or {k: row[k] for k in CLAIM_FIELDS}
+
+
+def apply_decision(c: sqlite3.Connection, claim_id: str, decision_id: int, after: dict,
+                   extracted: dict) -> None:
+    """Set a claim's current values and status from a decision's `after` state (the claim's
+    extracted values are kept in `extracted`); add any concept the decision grounds to."""
+    for concept in (after.get("concepts") or {}).values():
+        c.execute("INSERT INTO concepts VALUES (?,?,?,?,?) ON CONFLICT(curie) DO NOTHING",
+                  (concept["id"], concept["label"], concept["type"], json.dumps(concept.get("xrefs", [])),
+                   json.dumps(concept.get("synonyms", []))))
+        c.execute("INSERT OR IGNORE INTO curated_concepts VALUES (?)", (concept["id"],))
+    c.execute("UPDATE claims SET subject = ?, predicate = ?, object = ?, negated = ?, hedged = ? WHERE id = ?",
+              (after["subject"], after["predicate"], after["object"], int(after["negated"]), int(after["hedged"]),
+               claim_id))
+    c.execute("INSERT OR REPLACE INTO curation VALUES (?,?,?,?)",
+              (claim_id, after["status"], decision_id, json.dumps(extracted, sort_keys=True)))
+
+
+def match_claim(c: sqlite3.Connection, doc_id: str, start, end, subject: str, obj: str,
+                predicate: str | None = None, negated=None) -> str | None:
+    """The id of the claim of document `doc_id` whose evidence span and extracted subject and
+    object are these (ties broken by the extracted predicate and polarity)."""
+    rows = c.execute("SELECT c.id, c.subject, c.predicate, c.object, c.negated, c.hedged, c.evidence, u.extracted "
+                     "FROM claims c LEFT JOIN curation u ON u.claim_id = c.id WHERE c.doc_id = ?",
+                     (doc_id,)).fetchall()
+    hits = []
+    for cid, s, p, o, neg, hedged, ev, extracted in rows:
+        orig = json.loads(extracted) if extracted else {"subject": s, "predicate": p, "object": o,
+                                                          "negated": bool(neg)}
+        evs = json.loads(ev)
+        if claim_key(doc_id, evs, orig["subject"], orig["object"]) == (doc_id, start, end, subject, obj):
+            hits.append((orig["predicate"] != predicate, bool(orig["negated"]) != bool(negated), cid))
+    return min(hits)[2] if hits else None
+
+
+def reapply_decisions(c: sqlite3.Connection, doc_id: str) -> int:
+    """Apply the latest decision for each claim key of document `doc_id` to its (freshly
+    extracted) claims; returns how many claims it changed."""
+    latest: dict[tuple, tuple] = {}
+    for row in c.execute("SELECT id, ev_start, ev_end, orig_subject, orig_object, orig_predicate, orig_negated, "
+                         "after FROM decisions WHERE doc_hash = ? ORDER BY time, id", (doc_id,)):
+        latest[row[1:5]] = row
+    n = 0
+    for (start, end, subj, obj), (did, _, _, _, _, pred, neg, after) in latest.items():
+        cid = match_claim(c, doc_id, start, end, subj, obj, pred, neg)
+        if cid is None:
+            continue
+        r = c.execute("SELECT c.subject, c.predicate, c.object, c.negated, c.hedged, u.extracted FROM claims c "
+                      "LEFT JOIN curation u ON u.claim_id = c.id WHERE c.id = ?", (cid,)).fetchone()
+        extracted = json.loads(r[5]) if r[5] else {"subject": r[0], "predicate": r[1], "object": r[2],
+                                                   "negated": bool(r[3]), "hedged": bool(r[4])}
+        apply_decision(c, cid, did, json.loads(after), extracted)
+        n += 1
+    return n
 
 
 __all__ = ["Store", "StoreError", "DEFAULT_STORE"]
