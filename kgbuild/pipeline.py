@@ -1,6 +1,7 @@
-"""The spaCy pipeline: scispaCy tokenizer → sentences → vocabulary NER → abbreviations →
-ConText → claims. Every stage is a registered component, so the pipeline can be inspected,
-reordered or extended like any spaCy pipeline (`nlp.pipe_names`)."""
+"""The spaCy pipeline: scispaCy tokenizer → sentences → vocabulary NER → statistical NER
+(kgbuild/ner.py, grounded to the vocabulary) → abbreviations → ConText → claims. Every stage is a
+registered component, so the pipeline can be inspected, reordered or extended like any spaCy
+pipeline (`nlp.pipe_names`)."""
 from __future__ import annotations
 
 import warnings
@@ -8,11 +9,20 @@ import warnings
 import spacy
 from spacy.language import Language
 
-from . import abbreviations, claims, context, entity_matcher, process_matcher, sentences, tokenization  # noqa: F401
+from . import (  # noqa: F401
+    abbreviations,
+    claims,
+    context,
+    entity_matcher,
+    ner,
+    process_matcher,
+    sentences,
+    tokenization,
+)
 
 PIPE_NAMES = ("kgbuild_compound_splitter", "kgbuild_sentencizer", "kgbuild_vocabulary_matcher",
-              "kgbuild_process_matcher", "abbreviation_detector", "kgbuild_abbreviation_linker", "kgbuild_context",
-              "kgbuild_claims")
+              "kgbuild_statistical_ner", "kgbuild_process_matcher", "abbreviation_detector",
+              "kgbuild_abbreviation_linker", "kgbuild_context", "kgbuild_claims")
 
 _NLP: Language | None = None
 

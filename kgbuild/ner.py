@@ -1,0 +1,136 @@
+"""Statistical NER next to the dictionary: a small CNN model (spaCy NER, HashEmbedCNN, no vectors)
+trained on BC5CDR train + NCBI-disease train (training/train_ner.py) proposes CHEMICAL/DISEASE spans.
+
+The component only adds what the dictionary missed and only where it can ground it: a model span
+that overlaps no dictionary entity becomes an entity if the vocabulary knows it (or knows it
+without its leading modifiers: "severe hepatotoxicity" → hepatotoxicity) as a concept of the right
+family (CHEMICAL → drug/chemical/…, DISEASE → disease) — or, for the whole span only, of the
+other family (the model's label can be wrong, the vocabulary's type is kept) — so every entity
+keeps a CURIE. Where a model span strictly contains dictionary entities and itself grounds from
+its first token, the longer, grounded span replaces them (boundary fix: "Kaposi's sarcoma" over
+"sarcoma"). Everything else the model says is ignored. Under ``nlp.pipe`` the model runs batched.
+
+Set ``KGBUILD_STATISTICAL_NER=0`` to switch the component off (it then passes documents through).
+"""
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans, minibatch
+
+from .entity_matcher import choose_concept
+from .vocabulary import Concept, Vocabulary
+
+MODEL_DIR = Path(__file__).resolve().parent / "data" / "ner" / "model"
+FAMILIES = {"CHEMICAL": ("drug", "chemical", "drug_class", "cytokine", "lab_marker"),
+            "DISEASE": ("disease",)}
+# The default architecture (training/train_ner.py imports it; the trained width/depth/embed size
+# are saved in arch.json next to the model).
+TOK2VEC = {"@architectures": "spacy.HashEmbedCNN.v2", "pretrained_vectors": None, "width": 64, "depth": 2,
+           "embed_size": 2000, "window_size": 1, "maxout_pieces": 3, "subword_features": True}
+MODEL = {"@architectures": "spacy.TransitionBasedParser.v2", "state_type": "ner", "extra_state_tokens": False,
+         "hidden_width": 64, "maxout_pieces": 2, "use_upper": True, "nO": None, "tok2vec": TOK2VEC}
+ALL_TYPES = FAMILIES["CHEMICAL"] + FAMILIES["DISEASE"]
+_SKIP_FIRST = {"the", "a", "an", "of", "and", "or", "with", "in", "to", "-", "(", ")", ","}
+
+
+def enabled() -> bool:
+    return os.environ.get("KGBUILD_STATISTICAL_NER", "1").lower() not in ("0", "false", "no", "off")
+
+
+def load_model(nlp: Language, path: Path = MODEL_DIR):
+    """The trained `ner` pipe, built on ``nlp``'s vocab (not added to ``nlp``); the tok2vec
+    settings it was trained with are read from ``arch.json`` next to it when present."""
+    arch = path.parent / "arch.json"
+    tok2vec = json.loads(arch.read_text(encoding="utf-8")) if arch.exists() else TOK2VEC
+    ner = nlp.create_pipe("ner", config={"model": dict(MODEL, tok2vec=tok2vec)})
+    return ner.from_disk(path, exclude=["vocab"])
+
+
+class StatisticalNER:
+    def __init__(self, nlp: Language, name: str, vocabulary: Vocabulary | None = None):
+        self.name = name
+        self.nlp = nlp
+        self.vocabulary = vocabulary or Vocabulary.load()
+        self.model = load_model(nlp) if enabled() and MODEL_DIR.exists() else None
+
+    @staticmethod
+    def _copy(doc: Doc) -> Doc:
+        return Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
+
+    def predict(self, doc: Doc) -> list[Span]:
+        """The model's spans on ``doc`` (token offsets of ``doc``; ``doc`` itself is untouched)."""
+        if self.model is None or not len(doc):
+            return []
+        copy = self.model(self._copy(doc))
+        return [Span(doc, e.start, e.end, label=e.label_) for e in copy.ents]
+
+    def ground(self, span: Span) -> tuple[Span, Concept] | None:
+        """(span, concept) for the span, or for it without leading modifiers; concept of the right family."""
+        types = FAMILIES.get(span.label_)
+        if not types:
+            return None
+        doc = span.doc
+        # the whole span may name a concept of the other family (the model mislabels "Lugol's iodine")
+        whole = [c for c in self.vocabulary.lookup(span.text) if c.type in ALL_TYPES]
+        if whole and not any(c.type in types for c in whole):
+            return span, choose_concept(whole, span.text)
+        for start in range(span.start, span.end):
+            sub = doc[start:span.end]
+            if start > span.start and doc[start].lower_ in _SKIP_FIRST:
+                continue
+            if sub.text.strip() and not doc[start].is_punct:
+                found = [c for c in self.vocabulary.lookup(sub.text) if c.type in types]
+                if found:
+                    return sub, choose_concept(found, sub.text)
+        return None
+
+    def __call__(self, doc: Doc) -> Doc:
+        return self.merge(doc, self.predict(doc))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        """Batched: the model runs over a whole batch at once (``nlp.pipe`` uses this)."""
+        if self.model is None:
+            yield from docs
+            return
+        for batch in minibatch(docs, size=batch_size):
+            copies = self.model.pipe([self._copy(d) for d in batch], batch_size=len(batch))
+            for doc, copy in zip(batch, copies):
+                yield self.merge(doc, [Span(doc, e.start, e.end, label=e.label_) for e in copy.ents])
+
+    def merge(self, doc: Doc, proposals: list[Span]) -> Doc:
+        """Add the grounded proposals the dictionary missed; fix boundaries where they contain it."""
+        if not proposals:
+            return doc
+        ents = list(doc.ents)
+        owner = {}
+        for e in ents:
+            for t in range(e.start, e.end):
+                owner[t] = e
+        remove, add = set(), []
+        for m in proposals:
+            inside = {(e.start, e.end): e for t in range(m.start, m.end) if (e := owner.get(t)) is not None}
+            if not inside:
+                g = self.ground(m)
+                if g is not None:
+                    sub, c = g
+                    add.append(Span(doc, sub.start, sub.end, label=c.type, kb_id=c.curie))
+            elif all(m.start <= e.start and e.end <= m.end for e in inside.values()) and \
+                    sum(e.end - e.start for e in inside.values()) < len(m):
+                g = self.ground(m)
+                if g is not None and g[0].start == m.start:
+                    sub, c = g
+                    remove.update(inside)
+                    add.append(Span(doc, sub.start, sub.end, label=c.type, kb_id=c.curie))
+        if add:
+            doc.ents = filter_spans([e for e in ents if (e.start, e.end) not in remove] + add)
+        return doc
+
+
+@Language.factory("kgbuild_statistical_ner", default_config={})
+def make_statistical_ner(nlp: Language, name: str) -> StatisticalNER:
+    return StatisticalNER(nlp, name)
