@@ -164,13 +164,10 @@ def cmd_claims(a: argparse.Namespace) -> int:
     action = getattr(a, "action", None) or "list"
     if action != "list":
         return _cmd_curate(a, action)
-    from .graph import KnowledgeGraph
-    from .query import NameIndex
+    from .query import resolve
 
     with _open_store(a.store) as store:
-        entity = None
-        if a.entity:
-            entity = NameIndex(store, KnowledgeGraph.from_store(store)).resolve(a.entity)
+        entity = resolve(store, a.entity) if a.entity else None
         rows = store.claims(entity, include_rejected=True)
         concepts = store.concepts()
     if a.format == "jsonl":

@@ -422,15 +422,8 @@ class EdgeIndex:
         g_neg = ((group // n_doc) % 2).astype(bool)
         wrong = 1.0 - best
 
-        def combined(sel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            """1 − Π(1 − c_d) over the documents (as `combine`), capped at max_belief."""
-            docs = np.bincount(g_edge[sel], minlength=n_edges)
-            p_wrong = np.ones(n_edges)
-            np.multiply.at(p_wrong, g_edge[sel], wrong[sel])
-            return np.where(docs > 0, np.minimum(BELIEF["max_belief"], 1.0 - p_wrong), 0.0), docs
-
-        pos, pos_docs = combined(~g_neg)
-        negb, neg_docs = combined(g_neg)
+        pos, pos_docs = _combined(g_edge[~g_neg], wrong[~g_neg], n_edges)
+        negb, neg_docs = _combined(g_edge[g_neg], wrong[g_neg], n_edges)
         belief = _round4(pos * (1.0 - BELIEF["contradiction_weight"] * negb))
         pos_r, neg_r = _round4(pos), _round4(negb)
         n_claims = np.bincount(edge_of[~neg], minlength=n_edges).astype(np.int32)
@@ -494,6 +487,15 @@ class EdgeIndex:
         except (OSError, ValueError, KeyError, EOFError):
             return None
         return cls(fingerprint, **data)
+
+
+def _combined(edges: np.ndarray, wrong: np.ndarray, n_edges: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per edge, 1 − Π(1 − c_d) over its documents (as `combine`), capped at max_belief, and the
+    number of documents; `edges[k]` is the edge of document group k, `wrong[k]` its 1 − c_d."""
+    docs = np.bincount(edges, minlength=n_edges)
+    p_wrong = np.ones(n_edges)
+    np.multiply.at(p_wrong, edges, wrong)
+    return np.where(docs > 0, np.minimum(BELIEF["max_belief"], 1.0 - p_wrong), 0.0), docs
 
 
 def _round4(x: np.ndarray) -> np.ndarray:

@@ -32,7 +32,7 @@ from itertools import count
 
 import numpy as np
 
-from .graph import _UNREACHED, PREDICATE_SIGN, EdgeIndex, KnowledgeGraph, claim_confidence, edge_index, gather
+from .graph import _UNREACHED, PREDICATE_SIGN, EdgeIndex, claim_confidence, edge_index, gather
 from .store import Store
 from .vocabulary import Vocabulary, normalize_term
 
@@ -55,9 +55,9 @@ def prepare(store: Store) -> EdgeIndex:
 
 class NameIndex:
     """Every name a concept in the store is known by: label, synonyms, mention texts, CURIEs and
-    cross-references. `graph` is accepted for backward compatibility and ignored."""
+    cross-references."""
 
-    def __init__(self, store: Store, graph: KnowledgeGraph | None = None):
+    def __init__(self, store: Store):
         self.index = edge_index(store)
 
     def resolve(self, name: str) -> str:
