@@ -8,14 +8,19 @@ RDF model (validated by the SHACL shapes in `kgbuild/data/shapes.ttl`):
   `biolink:category`, `rdfs:label`, `biolink:id` (the CURIE), `biolink:synonym`, `biolink:xref`;
 * **documents** (`prov:Entity`, `biolink:Publication`) at https://w3id.org/kgbuild/document/<sha256>
   with their content hash, source path, title, pages, when they were added and by which kgbuild;
-* **claims**: each a `biolink:Association` (also an `rdf:Statement`) with subject, predicate and
-  object (Biolink and RDF reification properties), `biolink:negated`, `kgb:hedged`,
-  `kgb:confidence` (xsd:decimal in [0, 1]), `prov:wasDerivedFrom` its document,
-  `prov:wasGeneratedBy` the extraction activity (method and kgbuild version, associated with the
-  kgbuild software agent) and `kgb:evidence` resources (text, start, end, page, section, trigger,
-  rule, derived from the document); `kgb:curationStatus` (extracted, accepted or edited: rejected
-  claims are not exported) and, once a curator decided, `prov:wasAttributedTo` the curator
-  (a `prov:Agent`) and `kgb:curatedAt` (xsd:dateTime) of the latest decision (kgbuild/curation.py);
+* **claims**: each a `biolink:Association` with `biolink:subject`, `biolink:predicate`,
+  `biolink:object`, `biolink:negated`, `kgb:hedged`, `kgb:confidence` (xsd:decimal in [0, 1]),
+  `prov:wasDerivedFrom` its document, `prov:wasGeneratedBy` the extraction activity (which
+  carries the method and kgbuild version and is associated with the kgbuild software agent), and
+  its evidence sentence on the claim itself: `biolink:supporting_text`, `kgb:start`, `kgb:end`
+  (character offsets into the document's text), `kgb:page`, `kgb:section`; a claim read from more
+  than one span links the others as `kgb:evidence` nodes of the same shape.
+  `kgb:curationStatus` (extracted, accepted or edited: rejected claims are not exported) and,
+  once a curator decided, `prov:wasAttributedTo` the curator (a `prov:Agent`) and
+  `kgb:curatedAt` (xsd:dateTime) of the latest decision (kgbuild/curation.py). About 16 triples
+  a claim: the size of the RDF is what bounds bulk loading (benchmarks/rdf_load_1m.py), so
+  nothing is said twice (no RDF reification next to the Biolink slots, method and version on
+  the activity rather than on every claim);
 * asserted (non-negated) claims are also written as direct triples `subject predicate object` so
   SPARQL property paths walk mechanisms (`?drug (biolink:causes|…)+ ?marker`).
 
@@ -222,8 +227,10 @@ def _decimal(x: float) -> Literal:
 Quad = tuple[URIRef, URIRef, Any, URIRef | None]     # graph None = default graph
 
 
-def _quads(store: Store) -> Iterator[Quad]:
-    """Every statement of the export with the graph it belongs to (None: the default graph)."""
+def _quads(store: Store, named_graphs: bool = True) -> Iterator[Quad]:
+    """Every statement of the export with the graph it belongs to (None: the default graph), each
+    once; `named_graphs=False`: each once in the union of the graphs (an asserted edge read from
+    several documents is one triple)."""
     concepts = store.concepts()
     prefix_map(_used_prefixes(concepts))       # every prefix looked up at once
     for curie, c in sorted(concepts.items()):
@@ -255,6 +262,7 @@ def _quads(store: Store) -> Iterator[Quad]:
         yield doc, KGB.kgbuildVersion, Literal(d["kgbuild_version"]), None
     activities: set[tuple[str, str]] = set()
     curators: set[str] = set()
+    direct: set[tuple] = set()       # an asserted edge is stated once per graph, however many claims say it
     for cl in store.claims():
         g = document_graph_iri(cl["document"])
         doc = document_iri(cl["document"])
@@ -264,12 +272,6 @@ def _quads(store: Store) -> Iterator[Quad]:
         method, version = cl["method"], cl["kgbuild_version"]
         activities.add((method, version))
         yield node, RDF.type, BIOLINK.Association, g
-        yield node, RDF.type, RDF.Statement, g
-        yield node, BIOLINK.category, BIOLINK.Association, g
-        yield node, BIOLINK.id, Literal(cl["id"]), g
-        yield node, RDF.subject, s, g
-        yield node, RDF.predicate, pred, g
-        yield node, RDF.object, o, g
         yield node, BIOLINK.subject, s, g
         yield node, BIOLINK.predicate, pred, g
         yield node, BIOLINK.object, o, g
@@ -278,8 +280,6 @@ def _quads(store: Store) -> Iterator[Quad]:
         yield node, KGB.confidence, _decimal(cl["confidence"]), g
         yield node, PROV.wasDerivedFrom, doc, g
         yield node, PROV.wasGeneratedBy, activity_iri(method, version), g
-        yield node, KGB.method, Literal(method), g
-        yield node, KGB.kgbuildVersion, Literal(version), g
         status = cl.get("status") or "extracted"
         yield node, KGB.curationStatus, Literal(status), g
         if status != "extracted" and cl.get("curator"):
@@ -288,23 +288,22 @@ def _quads(store: Store) -> Iterator[Quad]:
             yield node, PROV.wasAttributedTo, curator, g
             if cl.get("curated_at"):
                 yield node, KGB.curatedAt, Literal(cl["curated_at"], datatype=XSD.dateTime), g
+        # the evidence sentence (the span the claim id is keyed on) sits on the claim itself; a
+        # claim read from several spans links the others as kgb:evidence nodes of the same shape
         for i, ev in enumerate(cl["evidence"]):
-            e = URIRef(f"{node}/evidence/{i}")
-            yield node, KGB.evidence, e, g
-            yield e, RDF.type, KGB.Evidence, g
-            yield e, KGB.text, Literal(ev["text"]), g
+            e = node if i == 0 else URIRef(f"{node}/evidence/{i}")
+            if i:
+                yield node, KGB.evidence, e, g
+            yield e, BIOLINK.supporting_text, Literal(ev["text"]), g
             yield e, KGB.start, Literal(ev["start"], datatype=XSD.integer), g
             yield e, KGB.end, Literal(ev["end"], datatype=XSD.integer), g
             if ev.get("page") is not None:
                 yield e, KGB.page, Literal(ev["page"], datatype=XSD.integer), g
             if ev.get("section"):
                 yield e, KGB.section, Literal(ev["section"]), g
-            if ev.get("trigger"):
-                yield e, KGB.trigger, Literal(ev["trigger"]), g
-            if ev.get("rule"):
-                yield e, KGB.rule, Literal(ev["rule"]), g
-            yield e, PROV.wasDerivedFrom, doc, g
-        if not cl["negated"]:
+        key = (s, pred, o, g if named_graphs else None)
+        if not cl["negated"] and key not in direct:
+            direct.add(key)
             yield s, pred, o, g
     for name in sorted(curators):
         yield curator_iri(name), RDF.type, PROV.Agent, None
@@ -394,6 +393,16 @@ def _nt_term(t: Any) -> str:
             return f"{lex}^^<{t.datatype}>"
         return lex
     raise TypeError(f"no N-Triples form for {t!r}")
+
+
+def write_ntriples(store: Store, out: IO[str]) -> int:
+    """The export as N-Triples streamed to `out` in the order it is made (no sorting, nothing held
+    in memory but the store's claims): what `kgbuild serve` bulk-loads. Returns the triple count."""
+    n = 0
+    for s, p, o, _ in _quads(store, named_graphs=False):
+        out.write(f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} .\n")
+        n += 1
+    return n
 
 
 def _ntriples(quads: Iterable[Quad], with_graph: bool) -> str:
