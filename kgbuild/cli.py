@@ -186,7 +186,9 @@ def cmd_claims(a: argparse.Namespace) -> int:
     return 0
 
 
-def _state_text(s: dict) -> str:
+def _state_text(s: dict | None) -> str:
+    if s is None:          # before a curator added the claim
+        return "(no claim)"
     flags = ("NOT " if s["negated"] else "") + ("(hedged) " if s["hedged"] else "")
     return f"{s['subject']} {flags}{s['predicate']} {s['object']} [{s['status']}]"
 
@@ -194,8 +196,12 @@ def _state_text(s: dict) -> str:
 def _cmd_curate(a: argparse.Namespace, action: str) -> int:
     from . import curation
 
+    if action == "add":
+        return _cmd_add(a)
     if not a.claim_id:
         raise UserError(f"kgbuild claims {action}: give a claim id")
+    if a.add_args:
+        raise UserError(f"kgbuild claims {action}: unexpected arguments {' '.join(a.add_args)}")
     with _open_store(a.store) as store:
         if action == "history":
             rows = curation.history(store, a.claim_id)
@@ -226,6 +232,32 @@ def _cmd_curate(a: argparse.Namespace, action: str) -> int:
                                 reason=a.reason)
     print(f"{dec['claim_id']}: {dec['action']} by {dec['curator']} ({_state_text(dec['after'])})", file=sys.stderr)
     return 0
+
+
+def _cmd_add(a: argparse.Namespace) -> int:
+    from . import curation
+
+    if not a.claim_id or len(a.add_args) != 5:
+        raise UserError("kgbuild claims add: give DOC START END SUBJECT PREDICATE OBJECT")
+    start, end, subject, predicate, obj = a.add_args
+    if not (start.isdigit() and end.isdigit()):
+        raise UserError(f"kgbuild claims add: START and END are character offsets, not '{start}' '{end}'")
+    with _open_store(a.store) as store:
+        ids = [d["id"] for d in store.documents() if a.claim_id in (d["id"], d["source"])
+               or (len(a.claim_id) >= 8 and d["id"].startswith(a.claim_id))]
+        if len(ids) != 1:
+            raise UserError(f"{'no' if not ids else 'more than one'} document '{a.claim_id}' in {a.store} "
+                            "(give its id, id prefix or source path)")
+        dec = curation.add_claim(store, ids[0], int(start), int(end), subject, predicate, obj,
+                                 negated=bool(a.negated), hedged=bool(a.hedged), curator=a.curator, reason=a.reason)
+    print(f"{dec['claim_id']}: add by {dec['curator']} ({_state_text(dec['after'])})", file=sys.stderr)
+    return 0
+
+
+def cmd_review(a: argparse.Namespace) -> int:
+    from .review import serve
+
+    return serve(a.store, host=a.host, port=a.port, curator=a.curator)
 
 
 def cmd_decisions(a: argparse.Namespace) -> int:
@@ -407,10 +439,14 @@ def make_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_paths)
 
     s = sub.add_parser("claims", help="list claims with their evidence and curation status; accept, reject "
-                                      "or edit one (`kgbuild claims ACTION ID`)")
-    s.add_argument("action", nargs="?", choices=("list", "accept", "reject", "edit", "history"), default="list",
-                   help="list (default), accept, reject, edit or history of a claim")
-    s.add_argument("claim_id", nargs="?", metavar="ID", help="claim id (for accept, reject, edit, history)")
+                                      "or edit one (`kgbuild claims ACTION ID`); add a missed one "
+                                      "(`kgbuild claims add DOC START END SUBJECT PREDICATE OBJECT`)")
+    s.add_argument("action", nargs="?", choices=("list", "accept", "reject", "edit", "history", "add"), default="list",
+                   help="list (default), accept, reject, edit or history of a claim; add a claim")
+    s.add_argument("claim_id", nargs="?", metavar="ID", help="claim id (for accept, reject, edit, history); "
+                   "add: the document (id, id prefix or source path)")
+    s.add_argument("add_args", nargs="*", metavar="ARG", help="add: START END (character offsets of the evidence "
+                   "in the document's text) SUBJECT PREDICATE OBJECT (CURIEs and a predicate)")
     s.add_argument("--store", default=str(DEFAULT_STORE))
     s.add_argument("--entity", help="list: only claims about this concept (name, synonym or CURIE)")
     s.add_argument("--format", choices=("table", "jsonl"), default="table")
@@ -423,6 +459,13 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--subject", metavar="CURIE", help="edit: ground the subject to this concept")
     s.add_argument("--object", metavar="CURIE", help="edit: ground the object to this concept")
     s.set_defaults(func=cmd_claims)
+
+    s = sub.add_parser("review", help="review claims in the browser (a web app on 127.0.0.1)")
+    s.add_argument("--store", default=str(DEFAULT_STORE))
+    s.add_argument("--host", help="address to bind (default: 127.0.0.1, loopback only)")
+    s.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    s.add_argument("--curator", help="who decides (default: $KGBUILD_CURATOR or the login name)")
+    s.set_defaults(func=cmd_review)
 
     s = sub.add_parser("decisions", help="export or import curation decisions (JSON Lines)")
     s.add_argument("action", choices=("export", "import"))

@@ -13,6 +13,9 @@ log, is rebuilt.
 - edit: change the predicate, swap subject and object, set negated / hedged, or ground the
   subject or object to another CURIE (one of the vocabulary's or the store's concepts). An
   edited claim counts as curated evidence too.
+- add: a claim the extraction missed, read by a curator from a span of a document's text
+  (method "curator", status accepted: curated evidence). It exists through its decision, so
+  it is created again whenever its document is added again, and moves with the log.
 
 Decisions survive re-extraction: they are keyed on the document's content hash, the evidence
 span and the claim's extracted subject and object (claim ids include the predicate and polarity,
@@ -30,9 +33,10 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 
 from .model import PREDICATES
-from .store import Store, apply_decision, match_claim, original_values, reapply_decisions
+from .store import (Store, apply_decision, curated_claim, insert_curated_claim, match_claim, original_values,
+                    reapply_decisions)
 
-ACTIONS = ("accept", "reject", "edit")
+ACTIONS = ("accept", "reject", "edit", "add")
 STATUS_OF = {"accept": "accepted", "reject": "rejected"}
 DECISION_FIELDS = ("claim_id", "document", "evidence_start", "evidence_end", "original_subject",
                    "original_object", "original_predicate", "original_negated", "action", "curator", "time",
@@ -170,6 +174,54 @@ def edit(store: Store, claim_id: str, predicate: str | None = None, swap: bool =
     return _record(store, claim, "edit", after, curator, reason)
 
 
+def add_claim(store: Store, doc_id: str, start: int, end: int, subject: str, predicate: str, object: str,
+              negated: bool = False, hedged: bool = False, curator: str | None = None,
+              reason: str | None = None) -> dict:
+    """Add a claim the extraction missed: `subject` `predicate` `object` (CURIEs of the vocabulary
+    or the store), as the text `start`..`end` of document `doc_id` says (the span is the
+    evidence; surrounding whitespace is trimmed). Returns the decision (its `claim_id` is the
+    new claim's)."""
+    from .graph import BELIEF
+
+    doc = store.document(doc_id)
+    if doc is None:
+        raise CurationError(f"no document '{doc_id}' in {store.directory}")
+    if not (0 <= start < end <= len(doc.text)):
+        raise CurationError(f"span {start}..{end} is not inside the document's text (0..{len(doc.text)})")
+    span = doc.text[start:end]
+    if not span.strip():
+        raise CurationError("the evidence span is blank: select the words that state the claim")
+    start += len(span) - len(span.lstrip())
+    end -= len(span) - len(span.rstrip())
+    if predicate not in PREDICATES:
+        raise CurationError(f"unknown predicate '{predicate}' (one of {', '.join(PREDICATES)})")
+    concepts, ids = {}, []
+    for curie in (subject, object):
+        concept = _concept(store, curie.strip())
+        concept.pop("new")
+        concepts[concept["id"]] = concept     # travels with the decision (to other stores)
+        ids.append(concept["id"])
+    s, o = ids
+    if s == o:
+        raise CurationError("a claim cannot relate a concept to itself")
+    existing = match_claim(store.conn, doc.id, start, end, s, o)
+    if existing:
+        raise CurationError(f"the document already has this claim ({existing}): accept or edit it")
+    after = {"status": "accepted", "subject": s, "predicate": predicate, "object": o, "negated": bool(negated),
+             "hedged": bool(hedged), "confidence": BELIEF["curated_confidence"], "concepts": concepts}
+    claim_id = curated_claim(doc, start, end, after).id
+    dec = {"claim_id": claim_id, "document": doc.id, "evidence_start": start, "evidence_end": end,
+           "original_subject": s, "original_object": o, "original_predicate": predicate,
+           "original_negated": bool(negated), "action": "add", "curator": curator or default_curator(),
+           "time": _now(), "reason": reason, "before": None, "after": after}
+    with store.transaction() as c:
+        did = _insert(c, dec)
+        insert_curated_claim(c, doc, start, end, after)
+        apply_decision(c, claim_id, did, after, {k: after[k] for k in ("subject", "predicate", "object", "negated",
+                                                                        "hedged")})
+    return {"id": did, **dec}
+
+
 # -- reading the log ----------------------------------------------------------------------------
 def _decision_row(r) -> dict:
     return {"id": r[0], "claim_id": r[1], "document": r[2], "evidence_start": r[3], "evidence_end": r[4],
@@ -211,7 +263,7 @@ def import_decisions(store: Store, lines: Iterable[str]) -> dict:
     in the log is skipped, so importing twice changes nothing. Returns counts: `read`,
     `imported` (new to this log), `matched` (decisions that found their claim here)."""
     read = imported = matched = 0
-    docs: set[str] = set()
+    read_decisions = []
     with store.transaction() as c:
         for n, line in enumerate(lines, 1):
             if not line.strip():
@@ -226,14 +278,15 @@ def import_decisions(store: Store, lines: Iterable[str]) -> dict:
             read += 1
             if _insert(c, dec) is not None:
                 imported += 1
+            read_decisions.append(dec)
+        for doc in {dec["document"] for dec in read_decisions}:
+            reapply_decisions(c, doc)      # creates the claims curators added, too
+        for dec in read_decisions:
             if match_claim(c, dec["document"], dec["evidence_start"], dec["evidence_end"], dec["original_subject"],
                            dec["original_object"], dec["original_predicate"], dec["original_negated"]):
                 matched += 1
-            docs.add(dec["document"])
-        for doc in docs:
-            reapply_decisions(c, doc)
     return {"read": read, "imported": imported, "matched": matched}
 
 
-__all__ = ["CurationError", "accept", "reject", "edit", "history", "decisions", "export_decisions",
+__all__ = ["CurationError", "accept", "reject", "edit", "add_claim", "history", "decisions", "export_decisions",
            "import_decisions", "get_claim", "default_curator"]

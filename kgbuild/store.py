@@ -15,12 +15,21 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import __version__
-from .model import Document, Extraction, Section
+from .model import Claim, Document, Evidence, Extraction, Section
 
 DEFAULT_STORE = Path("outputs/store")
 DB_NAME = "kgbuild.sqlite"
 MODEL_NAME = "kgbuild-rules"
+CURATOR_METHOD = "curator"       # the method of claims curators add
 
+_DECISIONS_TABLE = """CREATE TABLE IF NOT EXISTS {name} (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, uid TEXT NOT NULL UNIQUE, claim_id TEXT NOT NULL,
+    doc_hash TEXT NOT NULL, ev_start INTEGER, ev_end INTEGER, orig_subject TEXT NOT NULL,
+    orig_object TEXT NOT NULL, orig_predicate TEXT, orig_negated INTEGER,
+    action TEXT NOT NULL CHECK (action IN ('accept', 'reject', 'edit', 'add')), curator TEXT NOT NULL,
+    time TEXT NOT NULL, reason TEXT, before TEXT NOT NULL, after TEXT NOT NULL);"""
+_DECISIONS_INDEXES = """CREATE INDEX IF NOT EXISTS decisions_doc ON decisions(doc_hash);
+CREATE INDEX IF NOT EXISTS decisions_claim ON decisions(claim_id);"""
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS documents (
@@ -41,24 +50,20 @@ CREATE TABLE IF NOT EXISTS claims (
     hedged INTEGER NOT NULL, confidence REAL NOT NULL, evidence TEXT NOT NULL, method TEXT NOT NULL,
     kgbuild_version TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS claims_triple ON claims(subject, predicate, object);
-CREATE TABLE IF NOT EXISTS decisions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, uid TEXT NOT NULL UNIQUE, claim_id TEXT NOT NULL,
-    doc_hash TEXT NOT NULL, ev_start INTEGER, ev_end INTEGER, orig_subject TEXT NOT NULL,
-    orig_object TEXT NOT NULL, orig_predicate TEXT, orig_negated INTEGER,
-    action TEXT NOT NULL CHECK (action IN ('accept', 'reject', 'edit')), curator TEXT NOT NULL,
-    time TEXT NOT NULL, reason TEXT, before TEXT NOT NULL, after TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS decisions_doc ON decisions(doc_hash);
-CREATE INDEX IF NOT EXISTS decisions_claim ON decisions(claim_id);
+{decisions_table}
+{decisions_indexes}
 CREATE TABLE IF NOT EXISTS curation (
     claim_id TEXT PRIMARY KEY REFERENCES claims(id) ON DELETE CASCADE,
     status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected', 'edited')),
     decision_id INTEGER NOT NULL, extracted TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS curation_status ON curation(status);
 CREATE TABLE IF NOT EXISTS curated_concepts (curie TEXT PRIMARY KEY);
-"""
+""".format(decisions_table=_DECISIONS_TABLE.format(name="decisions"), decisions_indexes=_DECISIONS_INDEXES)
 # Curation (kgbuild/curation.py): `decisions` is the append-only log; a claim with a decision
 # has its current values (the latest decision's) in `claims` and a `curation` row with its status
 # (accepted | rejected | edited; no row = extracted), the decision and its extracted values.
+# A claim a curator added (action 'add', method CURATOR_METHOD) exists only through its decision:
+# `reapply_decisions` creates it again whenever its document is added again.
 # `curated_concepts` are concepts a curator grounded a claim to (kept when no document mentions them).
 CLAIM_FIELDS = ("subject", "predicate", "object", "negated", "hedged")
 _PRUNE_CONCEPTS = ("DELETE FROM concepts WHERE curie NOT IN (SELECT curie FROM entities) "
@@ -67,6 +72,31 @@ _PRUNE_CONCEPTS = ("DELETE FROM concepts WHERE curie NOT IN (SELECT curie FROM e
 
 class StoreError(Exception):
     """A store that cannot be opened or read (one-line message for the user)."""
+
+
+def _allow_add_decisions(conn: sqlite3.Connection) -> None:
+    """Stores made before curators could add claims only allow accept, reject and edit in the
+    decisions log: rebuild the table with the same rows and ids, in one transaction (another
+    process may be doing the same, hence the check inside it)."""
+    def current() -> str:
+        return conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'decisions'").fetchone()[0]
+
+    if "'add'" in current():
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if "'add'" not in current():
+            conn.execute(_DECISIONS_TABLE.format(name="decisions_migrated"))
+            conn.execute("INSERT INTO decisions_migrated SELECT * FROM decisions")
+            conn.execute("DROP TABLE decisions")
+            conn.execute("ALTER TABLE decisions_migrated RENAME TO decisions")
+            for statement in _DECISIONS_INDEXES.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
 
 
 class Store:
@@ -83,6 +113,7 @@ class Store:
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.executescript(SCHEMA)
+            _allow_add_decisions(self.conn)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: not a kgbuild store ({exc})") from None
         self.path = path
@@ -150,14 +181,7 @@ class Store:
         return [dict(zip(("id", "source", "title", "pages", "added_at", "kgbuild_version"), r)) for r in rows]
 
     def document(self, doc_id: str) -> Document | None:
-        r = self.conn.execute("SELECT id, source, title, pages, text, sections FROM documents WHERE id = ?",
-                              (doc_id,)).fetchone()
-        if r is None:
-            return None
-        secs = json.loads(r[5])
-        page_starts = secs.pop()["page_starts"] if secs and "page_starts" in secs[-1] else []
-        return Document(id=r[0], source=r[1], title=r[2], pages=r[3], text=r[4],
-                        sections=[Section(**s) for s in secs], page_starts=page_starts)
+        return read_document(self.conn, doc_id)
 
     def concepts(self) -> dict[str, dict]:
         out = {}
@@ -228,15 +252,20 @@ def original_values(row: dict) -> dict:
     return row["extracted"] or {k: row[k] for k in CLAIM_FIELDS}
 
 
-def apply_decision(c: sqlite3.Connection, claim_id: str, decision_id: int, after: dict,
-                   extracted: dict) -> None:
-    """Set a claim's current values and status from a decision's `after` state (the claim's
-    extracted values are kept in `extracted`); add any concept the decision grounds to."""
-    for concept in (after.get("concepts") or {}).values():
+def _add_concepts(c: sqlite3.Connection, state: dict) -> None:
+    """The concepts a decision grounds a claim to (they travel with it), kept as curated concepts."""
+    for concept in (state.get("concepts") or {}).values():
         c.execute("INSERT INTO concepts VALUES (?,?,?,?,?) ON CONFLICT(curie) DO NOTHING",
                   (concept["id"], concept["label"], concept["type"], json.dumps(concept.get("xrefs", [])),
                    json.dumps(concept.get("synonyms", []))))
         c.execute("INSERT OR IGNORE INTO curated_concepts VALUES (?)", (concept["id"],))
+
+
+def apply_decision(c: sqlite3.Connection, claim_id: str, decision_id: int, after: dict,
+                   extracted: dict) -> None:
+    """Set a claim's current values and status from a decision's `after` state (the claim's
+    extracted values are kept in `extracted`); add any concept the decision grounds to."""
+    _add_concepts(c, after)
     c.execute("UPDATE claims SET subject = ?, predicate = ?, object = ?, negated = ?, hedged = ? WHERE id = ?",
               (after["subject"], after["predicate"], after["object"], int(after["negated"]), int(after["hedged"]),
                claim_id))
@@ -261,9 +290,46 @@ def match_claim(c: sqlite3.Connection, doc_id: str, start, end, subject: str, ob
     return min(hits)[2] if hits else None
 
 
+def read_document(c: sqlite3.Connection, doc_id: str) -> Document | None:
+    r = c.execute("SELECT id, source, title, pages, text, sections FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    if r is None:
+        return None
+    secs = json.loads(r[5])
+    page_starts = secs.pop()["page_starts"] if secs and "page_starts" in secs[-1] else []
+    return Document(id=r[0], source=r[1], title=r[2], pages=r[3], text=r[4],
+                    sections=[Section(**s) for s in secs], page_starts=page_starts)
+
+
+def curated_claim(doc: Document, start: int, end: int, state: dict) -> Claim:
+    """The claim a curator read from `doc.text[start:end]` (`state`: an 'add' decision's after)."""
+    loc = doc.locate(start)
+    evidence = Evidence(doc.text[start:end], start, end, page=loc["page"], section=loc["section"],
+                        rule=CURATOR_METHOD)
+    return Claim(state["subject"], state["predicate"], state["object"], negated=bool(state["negated"]),
+                 hedged=bool(state["hedged"]), confidence=state["confidence"], evidence=[evidence],
+                 document_id=doc.id)
+
+
+def insert_curated_claim(c: sqlite3.Connection, doc: Document, start: int, end: int, state: dict) -> str:
+    """Write the claim of an 'add' decision (unless the document already has that very claim) and
+    the concepts it is grounded to; returns its id."""
+    _add_concepts(c, state)
+    claim = curated_claim(doc, start, end, state)
+    c.execute("INSERT OR IGNORE INTO claims (id, doc_id, subject, predicate, object, negated, hedged, confidence, "
+              "evidence, method, kgbuild_version) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+              (claim.id, doc.id, claim.subject, claim.predicate, claim.object, int(claim.negated), int(claim.hedged),
+               claim.confidence, json.dumps([e.to_json() for e in claim.evidence]), CURATOR_METHOD, __version__))
+    return claim.id
+
+
 def reapply_decisions(c: sqlite3.Connection, doc_id: str) -> int:
-    """Apply the latest decision for each claim key of document `doc_id` to its (freshly
-    extracted) claims; returns how many claims it changed."""
+    """Create the claims curators added to document `doc_id` and apply the latest decision for
+    each claim key to its (freshly extracted) claims; returns how many claims it changed."""
+    added = c.execute("SELECT ev_start, ev_end, after FROM decisions WHERE doc_hash = ? AND action = 'add' "
+                      "ORDER BY time, id", (doc_id,)).fetchall()
+    doc = read_document(c, doc_id) if added else None
+    for start, end, after in added if doc else ():
+        insert_curated_claim(c, doc, start, end, json.loads(after))
     latest: dict[tuple, tuple] = {}
     for row in c.execute("SELECT id, ev_start, ev_end, orig_subject, orig_object, orig_predicate, orig_negated, "
                          "after FROM decisions WHERE doc_hash = ? ORDER BY time, id", (doc_id,)):
