@@ -11,6 +11,11 @@ its first token, the longer, grounded span replaces them (boundary fix: "Kaposi'
 "sarcoma"). Everything else the model says is ignored. Under ``nlp.pipe`` the model runs batched.
 
 Set ``KGBUILD_STATISTICAL_NER=0`` to switch the component off (it then passes documents through).
+
+Spans the vocabulary cannot ground exactly may go to the fuzzy entity linker (kgbuild/linking.py,
+scispaCy's TF-IDF candidate generator over the vocabulary; ``KGBUILD_LINKER=1`` turns it on), which
+grounds them to the nearest concept name of the span's family when the similarity clears its
+threshold. The similarity is kept in ``doc.user_data["kgbuild_linked"]`` keyed by (start_char, end_char).
 """
 
 import json
@@ -22,6 +27,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, minibatch
 
+from . import linking
 from .entity_matcher import choose_concept
 from .vocabulary import Concept, Vocabulary
 
@@ -111,7 +117,7 @@ class StatisticalNER:
         for e in ents:
             for t in range(e.start, e.end):
                 owner[t] = e
-        remove, add = set(), []
+        remove, add, unground = set(), [], []
         for m in proposals:
             inside = {(e.start, e.end): e for t in range(m.start, m.end) if (e := owner.get(t)) is not None}
             if not inside:
@@ -119,6 +125,8 @@ class StatisticalNER:
                 if g is not None:
                     sub, c = g
                     add.append(Span(doc, sub.start, sub.end, label=c.type, kb_id=c.curie))
+                else:
+                    unground.append(m)
             elif all(m.start <= e.start and e.end <= m.end for e in inside.values()) and \
                     sum(e.end - e.start for e in inside.values()) < len(m):
                 g = self.ground(m)
@@ -126,9 +134,26 @@ class StatisticalNER:
                     sub, c = g
                     remove.update(inside)
                     add.append(Span(doc, sub.start, sub.end, label=c.type, kb_id=c.curie))
+        if unground and linking.enabled():
+            add.extend(self.link(doc, unground))
         if add:
             doc.ents = filter_spans([e for e in ents if (e.start, e.end) not in remove] + add)
         return doc
+
+    def link(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """Spans the vocabulary could not ground, grounded by the fuzzy linker (family-constrained)."""
+        spans = [m for m in spans if len(m.text) >= linking.MIN_CHARS and m.label_ in linking.LINK_LABELS]
+        if not spans:
+            return []
+        found = linking.link_many([m.text for m in spans], [FAMILIES[m.label_] for m in spans])
+        out = []
+        scores = doc.user_data.setdefault("kgbuild_linked", {})
+        for m, hit in zip(spans, found):
+            if hit is not None:
+                c, score = hit
+                out.append(Span(doc, m.start, m.end, label=c.type, kb_id=c.curie))
+                scores[(m.start_char, m.end_char)] = score
+        return out
 
 
 @Language.factory("kgbuild_statistical_ner", default_config={})
