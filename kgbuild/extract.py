@@ -50,16 +50,19 @@ def _entities(doc: Doc, document: Document, vocab: Vocabulary) -> dict[str, Enti
 def _claims(doc: Doc, document: Document) -> list[Claim]:
     out = []
     for raw in doc._.claims:
-        words = [t for t in raw.sentence if not t.is_space]
-        start, end = words[0].idx, words[-1].idx + len(words[-1].text)
-        text = document.text[start:end]
-        loc = document.locate(start)
-        trig = doc[raw.trigger[0]:raw.trigger[1]].text
+        # a claim may rest on several sentences (the relation classifier's cross-sentence pairs
+        # name them in flags["evidence"]; the first is the one the claim id is keyed on)
+        trig = raw.flags["trigger"] if "trigger" in raw.flags else doc[raw.trigger[0]:raw.trigger[1]].text
+        evidence = []
+        for sent in raw.flags.get("evidence") or [raw.sentence]:
+            words = [t for t in sent if not t.is_space]
+            start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+            loc = document.locate(start)
+            evidence.append(Evidence(document.text[start:end], start, end, loc["page"], loc["section"],
+                                     trigger=trig, rule=raw.rule))
         out.append(Claim(subject=raw.subject.curie, predicate=raw.predicate, object=raw.object.curie,
                          negated=raw.negated, hedged=raw.hedged or raw.hypothetical,
-                         confidence=raw.confidence, document_id=document.id,
-                         evidence=[Evidence(text, start, end, loc["page"], loc["section"],
-                                            trigger=trig, rule=raw.rule)]))
+                         confidence=raw.confidence, document_id=document.id, evidence=evidence))
     return out
 
 

@@ -1,5 +1,6 @@
 """The spaCy pipeline: scispaCy tokenizer → sentences → vocabulary NER → statistical NER
-(kgbuild/ner.py, grounded to the vocabulary) → abbreviations → ConText → claims. Every stage is a
+(kgbuild/ner.py, grounded to the vocabulary) → abbreviations → ConText → claims → relation
+classifier (kgbuild/relations.py). Every stage is a
 registered component, so the pipeline can be inspected, reordered or extended like any spaCy
 pipeline (`nlp.pipe_names`)."""
 from __future__ import annotations
@@ -16,13 +17,15 @@ from . import (  # noqa: F401
     entity_matcher,
     ner,
     process_matcher,
+    relations,
     sentences,
     tokenization,
 )
 
 PIPE_NAMES = ("kgbuild_compound_splitter", "kgbuild_sentencizer", "kgbuild_vocabulary_matcher",
               "kgbuild_statistical_ner", "kgbuild_process_matcher", "abbreviation_detector",
-              "kgbuild_abbreviation_linker", "kgbuild_context", "kgbuild_claims")
+              "kgbuild_abbreviation_linker", "kgbuild_context", "kgbuild_claims",
+              "kgbuild_relations")
 
 _NLP: Language | None = None
 
