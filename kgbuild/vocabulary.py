@@ -38,6 +38,8 @@ from typing import Iterator
 __all__ = ["Concept", "Vocabulary", "normalize_term", "term_variants", "DEFAULT_PATH", "CONCEPT_TYPES"]
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "vocabulary.tsv.gz"
+# Names as curated corpora ground them (training/train_lexicon.py); applied over the bundled vocabulary.
+DEFAULT_LEXICON = Path(__file__).resolve().parent / "data" / "corpus_lexicon.tsv"
 CONCEPT_TYPES = ("drug", "cytokine", "lab_marker", "disease", "process", "chemical", "gene", "drug_class")
 CASE_SENSITIVE_MARK = "="
 
@@ -203,6 +205,11 @@ _LOADED: dict[str, "Vocabulary"] = {}
 _CODE_HASH: str | None = None
 
 
+def lexicon_enabled() -> bool:
+    """The corpus lexicon applies unless ``KGBUILD_CORPUS_LEXICON=0`` (dictionary-only measurements)."""
+    return os.environ.get("KGBUILD_CORPUS_LEXICON", "1").lower() not in ("0", "false", "no", "off")
+
+
 def _code_hash() -> str:
     global _CODE_HASH
     if _CODE_HASH is None:
@@ -279,6 +286,53 @@ class Vocabulary:
                 concepts.append(Concept(f[0], f[1], f[2], syns, f[4].split("|") if f[4] else [], tuple(cs)))
         return cls(concepts, source=str(path))
 
+    def apply_lexicon(self, path: str | os.PathLike) -> int:
+        """Apply a corpus lexicon (training/train_lexicon.py, which documents its two modes).
+
+        ``name`` rows make the name mean the concept with the row's MeSH id (created from the row
+        when no concept has it); the name then indexes that concept alone (a case-sensitive row leaves
+        other case-sensitive entries of the name in place). ``xref`` rows add the MeSH id to the
+        concept the row names. Returns the number of rows applied.
+        """
+        applied = 0
+        with open(path, encoding="utf-8", newline="") as fh:
+            rows = [line.rstrip("\n").split("\t") for line in fh
+                    if line.strip() and not line.startswith("#") and not line.startswith("term\t")]
+        for term, type_, mesh, label, mode, owner, *_ in rows:
+            if mode == "xref":
+                i = self._by_id.get(owner)
+                if i is not None and mesh not in self.concepts[i].ids:
+                    self.concepts[i].xrefs.append(mesh)
+                    self._by_id.setdefault(mesh, i)
+                    applied += 1
+                continue
+            cs = term.startswith(CASE_SENSITIVE_MARK)
+            surface = term[1:] if cs else term
+            key = normalize_term(surface)
+            if not key:
+                continue
+            i = self._by_id.get(mesh)
+            if i is None:
+                i = len(self.concepts)
+                self.concepts.append(Concept(mesh, type_, label, [], []))
+                self._by_id[mesh] = i
+                label_key = normalize_term(label)
+                if label_key and label_key not in self._index:     # its heading, where no one else has it
+                    self.concepts[i].synonyms.append(label)
+                    self._index[label_key] = ((i, None),)
+            c = self.concepts[i]
+            if surface not in c.synonyms:
+                c.synonyms.append(surface)
+            cs_key = normalize_term(surface, keep_case=True) if cs else None
+            keep = ()
+            if cs:
+                c.case_sensitive = tuple(dict.fromkeys((*c.case_sensitive, surface)))
+                keep = tuple(e for e in self._index.get(key, ()) if e[1] is not None and e[1] != cs_key)
+            self._index[key] = ((i, cs_key),) + keep
+            applied += 1
+        self._trigrams = None
+        return applied
+
     @classmethod
     def load(cls, path: str | os.PathLike | None = None, use_cache: bool = True) -> "Vocabulary":
         """Load the vocabulary (default: the bundled one), once per process.
@@ -296,8 +350,16 @@ class Vocabulary:
                 raise FileNotFoundError(f"vocabulary not found: {p} (run ontologies/build_vocabulary.py)")
             vocab = None
             pkl = None
+            lexicon = DEFAULT_LEXICON if (path is None or p.resolve() == DEFAULT_PATH) and lexicon_enabled() \
+                and DEFAULT_LEXICON.exists() else None
+            key += f"+{lexicon}" if lexicon else ""
+            if use_cache and key in _LOADED:
+                return _LOADED[key]
             if use_cache:
-                digest = hashlib.sha256(p.read_bytes()).hexdigest()[:24]
+                h = hashlib.sha256(p.read_bytes())
+                if lexicon is not None:
+                    h.update(lexicon.read_bytes())
+                digest = h.hexdigest()[:24]
                 pkl = _cache_dir() / f"vocabulary-{digest}-{_code_hash()}.pkl"
                 try:
                     with open(pkl, "rb") as fh:
@@ -308,6 +370,8 @@ class Vocabulary:
                     vocab = None
             if vocab is None:
                 vocab = cls.from_tsv(p)
+                if lexicon is not None:
+                    vocab.apply_lexicon(lexicon)
                 if pkl is not None:
                     try:
                         pkl.parent.mkdir(parents=True, exist_ok=True)

