@@ -46,7 +46,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .vocabulary import DEFAULT_PATH, Concept, Vocabulary, _cache_dir, normalize_term
+from .vocabulary import DEFAULT_LEXICON, DEFAULT_PATH, Concept, Vocabulary, _cache_dir, lexicon_enabled, normalize_term
 
 __all__ = ["LINK_TYPES", "THRESHOLD", "enabled", "link", "link_many", "build_index", "index_dir", "Linker",
            "KgbuildKnowledgeBase", "kb_entities", "register", "get_linker"]
@@ -188,8 +188,10 @@ def _code_hash() -> str:
 def index_dir(vocabulary_path: str | os.PathLike | None = None) -> Path:
     """Where the index for a vocabulary file lives (keyed like the vocabulary pickle)."""
     p = Path(vocabulary_path) if vocabulary_path is not None else DEFAULT_PATH
-    digest = hashlib.sha256(p.read_bytes()).hexdigest()[:24]
-    return _cache_dir() / f"linker-{digest}-{_code_hash()}"
+    h = hashlib.sha256(p.read_bytes())
+    if p.resolve() == DEFAULT_PATH and lexicon_enabled() and DEFAULT_LEXICON.exists():
+        h.update(DEFAULT_LEXICON.read_bytes())       # the bundled vocabulary comes with the corpus lexicon
+    return _cache_dir() / f"linker-{h.hexdigest()[:24]}-{_code_hash()}"
 
 
 def build_index(out_dir: str | os.PathLike, entities, *, hnsw: dict | None = None, min_df: int = MIN_DF,
