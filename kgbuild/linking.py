@@ -20,7 +20,7 @@ which scipy.sparse no longer supports: ``RuntimeError: This function requires sc
 ``build_index`` writes the same files itself with float32 vectors (which scispaCy's loader casts to
 float32 anyway). The index is not shipped (about 20 MB): it is built on first use into the cache
 directory of the vocabulary pickle (``~/.cache/kgbuild``, ``$KGBUILD_CACHE_DIR``), keyed by the
-vocabulary file's sha256 and the index version (format, parameters, ``normalize_term``), or ahead of time with
+sha256 of the vocabulary file and its corpus lexicon and the index version (format, parameters, ``normalize_term``), or ahead of time with
 ``python -m kgbuild.linking build``. Building takes about a minute on one core.
 
 Once built, ``register()`` makes it a named scispaCy linker as well: ``DEFAULT_PATHS["kgbuild"]``
@@ -46,7 +46,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .vocabulary import DEFAULT_LEXICON, DEFAULT_PATH, Concept, Vocabulary, _cache_dir, lexicon_enabled, normalize_term
+from .vocabulary import DEFAULT_PATH, Concept, Vocabulary, _cache_dir, content_digest, normalize_term
 
 __all__ = ["LINK_TYPES", "THRESHOLD", "enabled", "link", "link_many", "build_index", "index_dir", "Linker",
            "KgbuildKnowledgeBase", "kb_entities", "register", "get_linker"]
@@ -188,10 +188,7 @@ def _code_hash() -> str:
 def index_dir(vocabulary_path: str | os.PathLike | None = None) -> Path:
     """Where the index for a vocabulary file lives (keyed like the vocabulary pickle)."""
     p = Path(vocabulary_path) if vocabulary_path is not None else DEFAULT_PATH
-    h = hashlib.sha256(p.read_bytes())
-    if p.resolve() == DEFAULT_PATH and lexicon_enabled() and DEFAULT_LEXICON.exists():
-        h.update(DEFAULT_LEXICON.read_bytes())       # the bundled vocabulary comes with the corpus lexicon
-    return _cache_dir() / f"linker-{h.hexdigest()[:24]}-{_code_hash()}"
+    return _cache_dir() / f"linker-{content_digest(p)}-{_code_hash()}"
 
 
 def build_index(out_dir: str | os.PathLike, entities, *, hnsw: dict | None = None, min_df: int = MIN_DF,

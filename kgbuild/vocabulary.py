@@ -210,6 +210,22 @@ def lexicon_enabled() -> bool:
     return os.environ.get("KGBUILD_CORPUS_LEXICON", "1").lower() not in ("0", "false", "no", "off")
 
 
+def lexicon_for(path: Path) -> Path | None:
+    """The corpus lexicon that comes with a vocabulary file: the bundled one's, when switched on."""
+    if path.resolve() == DEFAULT_PATH and lexicon_enabled() and DEFAULT_LEXICON.exists():
+        return DEFAULT_LEXICON
+    return None
+
+
+def content_digest(path: Path) -> str:
+    """sha256 of a vocabulary file and its corpus lexicon: what caches built from them are keyed by."""
+    h = hashlib.sha256(path.read_bytes())
+    lexicon = lexicon_for(path)
+    if lexicon is not None:
+        h.update(lexicon.read_bytes())
+    return h.hexdigest()[:24]
+
+
 def _code_hash() -> str:
     global _CODE_HASH
     if _CODE_HASH is None:
@@ -338,11 +354,12 @@ class Vocabulary:
         """Load the vocabulary (default: the bundled one), once per process.
 
         A pickle of the parsed vocabulary is kept under ``~/.cache/kgbuild`` (``$KGBUILD_CACHE_DIR``
-        overrides; ``use_cache=False`` bypasses it), keyed by the file's sha256 and this module's
-        source, so it is rebuilt whenever either changes.
+        overrides; ``use_cache=False`` bypasses it), keyed by the sha256 of the file (and its corpus
+        lexicon) and this module's source, so it is rebuilt whenever any of them changes.
         """
         p = Path(path) if path is not None else DEFAULT_PATH
-        key = str(p.resolve())
+        lexicon = lexicon_for(p)
+        key = str(p.resolve()) + (f"+{lexicon}" if lexicon else "")
         with _CACHE_LOCK:
             if use_cache and key in _LOADED:
                 return _LOADED[key]
@@ -350,17 +367,8 @@ class Vocabulary:
                 raise FileNotFoundError(f"vocabulary not found: {p} (run ontologies/build_vocabulary.py)")
             vocab = None
             pkl = None
-            lexicon = DEFAULT_LEXICON if (path is None or p.resolve() == DEFAULT_PATH) and lexicon_enabled() \
-                and DEFAULT_LEXICON.exists() else None
-            key += f"+{lexicon}" if lexicon else ""
-            if use_cache and key in _LOADED:
-                return _LOADED[key]
             if use_cache:
-                h = hashlib.sha256(p.read_bytes())
-                if lexicon is not None:
-                    h.update(lexicon.read_bytes())
-                digest = h.hexdigest()[:24]
-                pkl = _cache_dir() / f"vocabulary-{digest}-{_code_hash()}.pkl"
+                pkl = _cache_dir() / f"vocabulary-{content_digest(p)}-{_code_hash()}.pkl"
                 try:
                     with open(pkl, "rb") as fh:
                         vocab = pickle.load(fh)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -37,6 +38,26 @@ def corpus_store(tmp_path_factory) -> Path:
     store = tmp_path_factory.mktemp("store") / "store"
     run_kgbuild("build", PDF_DIR, "--store", store, "--quiet")
     return store
+
+
+THREE_REPORTS = [PDF_DIR / f"case0{i}.pdf" for i in (1, 2, 3)]
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """A store of the first three corpus reports (alemtuzumab, …), built once; tests that change a
+    store take a copy (`store_dir`)."""
+    store = tmp_path_factory.mktemp("three") / "built"
+    run_kgbuild("build", *THREE_REPORTS, "--store", store, "--quiet")
+    return store
+
+
+@pytest.fixture
+def store_dir(built, tmp_path) -> Path:
+    """A fresh copy of the three-report store for each test."""
+    d = tmp_path / "store"
+    shutil.copytree(built, d)
+    return d
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ audited, survive re-extraction and move between stores."""
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -15,26 +14,11 @@ from kgbuild import curation, rdf
 from kgbuild.graph import BELIEF, KnowledgeGraph, edge_index
 from kgbuild.store import Store
 
-from conftest import PDF_DIR, run_kgbuild
+from conftest import PDF_DIR, THREE_REPORTS, run_kgbuild
 
 ALEMTUZUMAB, D_DIMER, IL6, TNF = "MESH:D000074323", "LOINC:48065-7", "HGNC:6018", "HGNC:11892"
 CCL2 = "HGNC:10618"          # in the vocabulary, mentioned by none of the three reports
-FILES = [PDF_DIR / f"case0{i}.pdf" for i in (1, 2, 3)]
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    store = tmp_path_factory.mktemp("curation") / "built"
-    run_kgbuild("build", *FILES, "--store", store, "--quiet")
-    return store
-
-
-@pytest.fixture
-def store_dir(built, tmp_path):
-    """A fresh copy of the three-report store for each test."""
-    d = tmp_path / "store"
-    shutil.copytree(built, d)
-    return d
+FILES = THREE_REPORTS
 
 
 def _claims(store_dir, subject, obj, **kw):

@@ -28,11 +28,11 @@ from kgbuild import curation, rdf
 from kgbuild.graph import BELIEF
 from kgbuild.store import Store
 
-from conftest import PDF_DIR, kgbuild_cmd, run_kgbuild
+from conftest import THREE_REPORTS, kgbuild_cmd, run_kgbuild
 
 ALEMTUZUMAB, D_DIMER, IL6, TNF = "MESH:D000074323", "LOINC:48065-7", "HGNC:6018", "HGNC:11892"
 CCL2 = "HGNC:10618"          # in the vocabulary, mentioned by none of the reports
-FILES = [PDF_DIR / f"case0{i}.pdf" for i in (1, 2, 3)]
+FILES = THREE_REPORTS
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -49,21 +49,6 @@ Discussion
 The <img src=x onerror=alert(3)> cytokine release caused fever.
 """
 SCRIPT, IMG, BOLD = "<script>alert(1)</script>", "<img src=x onerror=alert(3)>", "<b>infusion</b>"
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    store = tmp_path_factory.mktemp("review") / "built"
-    run_kgbuild("build", *FILES, "--store", store, "--quiet")
-    return store
-
-
-@pytest.fixture
-def store_dir(built, tmp_path):
-    """A fresh copy of the three-report store for each test."""
-    d = tmp_path / "store"
-    shutil.copytree(built, d)
-    return d
 
 
 @pytest.fixture(scope="module")

@@ -296,6 +296,16 @@ def test_corpus_lexicon_adds_names_and_mesh_ids(vocab, monkeypatch):
     assert "MESH:D007674" not in bare.lookup("nephrotoxicity")[0].ids
 
 
+def test_lexicon_switch_is_part_of_the_per_process_cache(monkeypatch):
+    # loading the bare vocabulary first must not hand it out later when the lexicon is on
+    import kgbuild.vocabulary as vocabulary
+    monkeypatch.setattr(vocabulary, "_LOADED", {})
+    monkeypatch.setenv("KGBUILD_CORPUS_LEXICON", "0")
+    assert not Vocabulary.load().lookup("MK-801")
+    monkeypatch.delenv("KGBUILD_CORPUS_LEXICON")
+    assert Vocabulary.load().lookup("MK-801")
+
+
 def test_corpus_lexicon_rows_are_well_formed():
     from kgbuild.vocabulary import DEFAULT_LEXICON
     lines = DEFAULT_LEXICON.read_text(encoding="utf-8").splitlines()
