@@ -261,6 +261,8 @@ class ClaimExtractor:
         def emit(subj, pred, obj, rule, trig, scale=1.0):
             if subj is None or obj is None or subj.curie == obj.curie:
                 return
+            if pred == "associated_with" and subj.type in CONDITION and obj.type in DRUGLIKE:
+                subj, obj = obj, subj   # symmetric: written drug → condition, one edge whichever way it was read
             if pred in ("increases", "causes") and obj.type in MEASURABLE:
                 pred = "increases"
             if pred == "increases" and obj.type in CONDITION:

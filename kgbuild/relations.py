@@ -34,7 +34,7 @@ from .claims import (CAUSE_MARKERS, CAUSE_VERBS, DECREASE_VERBS, INCREASE_VERBS,
                      TREAT_VERBS, Arg, RawClaim)
 
 MODEL_DIR = Path(__file__).resolve().parent / "data" / "relations"
-SUBJECT_TYPES = {"drug", "chemical"}
+SUBJECT_TYPES = {"drug", "chemical", "cytokine"}
 OBJECT_TYPES = {"disease", "adverse_event"}
 # The training corpora are abstracts (BC5CDR, BioRED: at most 23 sentences) and single sentences
 # (ADE). Longer documents (full case reports) get no cross-sentence candidates, and their

@@ -160,3 +160,12 @@ def test_later_verb_owns_its_object(extractor):
     claims = claims_of(extractor, "Ciprofloxacin inhibits CYP1A2 and so reduces warfarin metabolism.")
     assert has(claims, "ciprofloxacin", "decreases", "warfarin metabolism"), claims
     assert not has(claims, "ciprofloxacin", "causes", "warfarin metabolism"), claims
+
+
+def test_association_is_written_drug_to_condition(extractor):
+    # "Y associated with X" and "X associated with Y" are one edge, drug → condition
+    for text in ("Exacerbation of schizophrenia associated with amantadine.",
+                 "Amantadine was associated with exacerbation of schizophrenia."):
+        claims = claims_of(extractor, text)
+        assert has(claims, "amantadine", "associated_with", "schizophrenia"), (text, claims)
+        assert not has(claims, "schizophrenia", "associated_with", "amantadine"), (text, claims)
