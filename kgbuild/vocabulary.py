@@ -308,13 +308,24 @@ class Vocabulary:
         ``name`` rows make the name mean the concept with the row's MeSH id (created from the row
         when no concept has it); the name then indexes that concept alone (a case-sensitive row leaves
         other case-sensitive entries of the name in place). ``xref`` rows add the MeSH id to the
-        concept the row names. Returns the number of rows applied.
+        concept the row names. ``stop`` rows take the name away from disease concepts. Returns the
+        number of rows applied.
         """
         applied = 0
         with open(path, encoding="utf-8", newline="") as fh:
             rows = [line.rstrip("\n").split("\t") for line in fh
                     if line.strip() and not line.startswith("#") and not line.startswith("term\t")]
         for term, type_, mesh, label, mode, owner, *_ in rows:
+            if mode == "stop":                     # the name no longer means a disease
+                key = normalize_term(term.lstrip(CASE_SENSITIVE_MARK))
+                keep = tuple(e for e in self._index.get(key, ())
+                             if self.concepts[e[0]].type not in ("disease", "adverse_event"))
+                if keep:
+                    self._index[key] = keep
+                else:
+                    self._index.pop(key, None)
+                applied += 1
+                continue
             if mode == "xref":
                 i = self._by_id.get(owner)
                 if i is not None and mesh not in self.concepts[i].ids:

