@@ -289,6 +289,9 @@ def test_corpus_lexicon_adds_names_and_mesh_ids(vocab, monkeypatch):
     # the vocabulary's own headings are not overruled by a corpus convention
     hep = one(vocab, "hepatitis")
     assert hep.label.lower() == "hepatitis" and "MESH:D056486" not in hep.ids
+    # nor the seed's curated readings: "steroids" stays glucocorticoids, without MeSH Steroids as an xref
+    steroids = one(vocab, "steroids")
+    assert steroids.label == "Glucocorticoids" and "MESH:D013256" not in steroids.ids
     # switched off: the bare vocabulary, which has never heard of MK-801
     monkeypatch.setenv("KGBUILD_CORPUS_LEXICON", "0")
     bare = Vocabulary.load()

@@ -28,7 +28,8 @@ Each kept name is then checked against the bundled vocabulary (``mode``):
   the annotators chose becomes one of its xrefs (for the latter, the MeSH heading indexers use for it:
   Kidney Diseases);
 * not written: rows the vocabulary already agrees with; the vocabulary's stop words ("oxygen",
-  "gold") and dropped concepts (MESH:D004194 Disease), as ontologies/seed_concepts.tsv lists them; names that are the vocabulary's own heading
+  "gold"), dropped concepts (MESH:D004194 Disease) and the names its hand-curated seed gives ("steroids"
+  means glucocorticoids in case reports), as ontologies/seed_concepts.tsv lists them; names that are the vocabulary's own heading
   of another concept ("hepatitis" stays Hepatitis, though BC5CDR's annotators read it as drug-induced
   liver injury: a convention of that corpus, not what the word means); short forms that mean
   something else in the vocabulary (TAM, PAN: per-document abbreviations).
@@ -160,18 +161,21 @@ def plural_blind(s: str) -> str:
     return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in normalize_term(s).split())
 
 
-def seed_exclusions(path: Path = ROOT / "ontologies" / "seed_concepts.tsv") -> tuple[set[str], set[str]]:
-    """What the vocabulary's seed keeps out, and so the corpus lexicon too: stop words (common English
-    words such as "oxygen", "water", "lead"; case-sensitive ones such as "=IV") and dropped concepts
-    (too general to mean anything, such as MESH:D004194 Disease)."""
-    stops, dropped = set(), set()
+def seed_exclusions(path: Path = ROOT / "ontologies" / "seed_concepts.tsv") -> tuple[set[str], set[str], set[str]]:
+    """What the vocabulary's hand-curated seed decides, and so the corpus lexicon leaves alone: stop
+    words (common English words such as "oxygen", "water", "lead"; case-sensitive ones such as
+    "=IV"), dropped concepts (too general to mean anything, such as MESH:D004194 Disease) and the
+    readings its synonym rows curate (normalised: "steroids" means glucocorticoids in case reports)."""
+    stops, dropped, named = set(), set(), set()
     for line in open(path, encoding="utf-8"):
         f = line.rstrip("\n").split("\t")             # action curie type label synonyms xrefs note
         if f[0] == "stop" and len(f) > 4:
             stops.update(w.strip() for w in f[4].split("|") if w.strip())
         elif f[0] == "drop" and len(f) > 1 and not (len(f) > 4 and f[4].strip()):
             dropped.add(f[1])
-    return stops, dropped
+        elif f[0] == "synonym" and len(f) > 4:        # a curated reading of a name that sources read otherwise
+            named.update(normalize_term(w.lstrip("=")) for w in f[4].split("|") if w.strip())
+    return stops, dropped, named
 
 
 def against_vocabulary(rows: list[dict], vocab) -> Counter:
@@ -179,7 +183,7 @@ def against_vocabulary(rows: list[dict], vocab) -> Counter:
     change nothing or overrule the vocabulary's own heading. Returns counts per decision."""
     from kgbuild.entity_matcher import choose_concept
     kept, stats = [], Counter()
-    stops, dropped = seed_exclusions()
+    stops, dropped, seed_named = seed_exclusions()
     plain_stops = {normalize_term(w) for w in stops if not w.startswith("=")}
     for r in rows:
         surface = r["term"].lstrip("=")
@@ -194,6 +198,9 @@ def against_vocabulary(rows: list[dict], vocab) -> Counter:
             continue
         elif r["term"].startswith("="):
             stats["short form with another meaning in the vocabulary (kept)"] += 1
+            continue
+        elif normalize_term(surface) in seed_named and any(x.startswith("MESH:") for h in hits for x in h.ids):
+            stats["name the seed curates (kept)"] += 1      # its reading is curated; MeSH id there
             continue
         else:
             own = choose_concept(hits, surface)
