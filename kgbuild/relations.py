@@ -1,14 +1,16 @@
 """A trained relation classifier for drug/chemical → condition pairs (what the trigger rules miss).
 
-Candidates are every (drug or chemical entity, disease or adverse-event entity) pair of a
-document: pairs whose mentions share a sentence, and — in documents of at most
+Candidates are every (drug, chemical or cytokine entity, disease or adverse-event entity) pair of
+a document (cytokines: therapeutic interferons and interleukins): pairs whose mentions share a sentence, and — in documents of at most
 `MAX_CROSS_SENTENCES` sentences (abstracts) — pairs that never do (BioCreative CID relations are
 document-level: a chemical in the title, a disease in the abstract). Each candidate is described by
 sparse binary features (`pair_features`): words between and around the closest mention pairs,
 trigger-word classes (causal, temporal, therapeutic, indication), distance and order, other
 entities in between, ConText flags (negation, hedging, hypothetical, history, family), whether and
 how the rules already relate the pair, title and frequency features of both entities, mention counts
-and sentence distance. Features are hashed (crc32) into a weight vector of a logistic-regression
+and sentence distance; and, for a model trained with them (``parse_features`` in meta.json), the
+dependency path between the pair over the shipped parser (`_path_features`; the shipped model is
+not: they did not help, see training/train_relations.py). Features are hashed (crc32) into a weight vector of a logistic-regression
 model trained by `training/train_relations.py` on BC5CDR train (CID), ADE-Corpus-V2 (80% of the
 PMIDs) and BioRED train (Positive_Correlation chemical–disease pairs); the score is Platt-calibrated.
 
@@ -220,6 +222,52 @@ def _pair_features(ix: DocIndex, a: Mention, b: Mention, chem: Mention, out: lis
             out.append("ctx_chem:" + cat)
     slen = sent.end - sent.start
     out.append("slen:" + _bucket(slen, (10, 20, 30, 45, 60)))
+    _path_features(ix.doc, chem, cond, out)
+
+
+def _path_features(doc: Doc, chem: Mention, cond: Mention, out: list[str]) -> None:
+    """The dependency path between the two mentions' head words, when the document is parsed
+    (`parse`): its labels (up from the drug, down to the condition), length, the word where the two
+    branches meet and its trigger class, the words on the way, and each head's own relation."""
+    if not doc.has_annotation("DEP"):
+        return
+    hc, hd = doc[chem.start:chem.end].root, doc[cond.start:cond.end].root
+    up_c, up_d = [hc, *hc.ancestors], [hd, *hd.ancestors]
+    at = {t.i: k for k, t in enumerate(up_d)}
+    kc = next((k for k, t in enumerate(up_c) if t.i in at), None)
+    out.append("p_chem_dep:" + hc.dep_)
+    out.append("p_cond_dep:" + hd.dep_)
+    if kc is None:
+        out.append("p:none")
+        return
+    top, kd = up_c[kc], at[up_c[kc].i]
+    out.append("p_len:" + _bucket(kc + kd))
+    if kc + kd <= 6:
+        out.append("p:" + "^".join(t.dep_ for t in up_c[:kc]) + "|" + "v".join(t.dep_ for t in reversed(up_d[:kd])))
+    top_word = "<num>" if top.like_num else top.lower_
+    out.append("p_top:" + top_word)
+    out.append("p_top_tag:" + top.tag_)
+    for cl in _CLASS_OF.get(top_word, ()):
+        out.append("p_top_cls:" + cl)
+    for t in (*up_c[1:kc], *up_d[1:kd]):
+        out.append("p_w:" + t.lower_)
+        for cl in _CLASS_OF.get(t.lower_, ()):
+            out.append("p_cls:" + cl)
+    if any(c.dep_ == "neg" for t in (top, *up_c[1:kc], *up_d[1:kd]) for c in t.children):
+        out.append("p_neg")
+
+
+def parse(doc: Doc, model: Language) -> Doc:
+    """Tag and dependency-parse ``doc`` in place with the shipped parser (kgbuild/parser.py), keeping
+    its sentences, for the path features. Only the classifier's documents (short ones) are parsed:
+    the parser would otherwise cost every document about a fifth of the pipeline's speed."""
+    from .parser import _finish, _sent_starts
+    if not doc.has_annotation("DEP") and len(doc):
+        before = _sent_starts(doc)
+        for _, proc in model.pipeline:
+            doc = proc(doc)
+        _finish(doc, before)
+    return doc
 
 
 def _around(low: list[str], sent: Span, m: "Mention", name: str, out: list[str]) -> None:
@@ -376,19 +424,21 @@ def hash_features(features: list[str], dim: int) -> np.ndarray:
 class RelationModel:
     """Hashed logistic regression + Platt calibration, loaded from kgbuild/data/relations/."""
 
-    def __init__(self, weights: np.ndarray, bias: float, platt: tuple[float, float], thresholds: dict):
+    def __init__(self, weights: np.ndarray, bias: float, platt: tuple[float, float], thresholds: dict,
+                 parse_features: bool = False):
         self.weights = weights.astype(np.float32)
         self.dim = len(weights)
         self.bias = float(bias)
         self.platt = platt
         self.thresholds = thresholds
+        self.parse_features = parse_features      # trained with dependency-path features: parse first
 
     @classmethod
     def load(cls, path: Path = MODEL_DIR) -> "RelationModel":
         meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
         with np.load(path / "weights.npz") as z:
             w = z["weights"].astype(np.float32)
-        return cls(w, meta["bias"], tuple(meta["platt"]), meta["thresholds"])
+        return cls(w, meta["bias"], tuple(meta["platt"]), meta["thresholds"], meta.get("parse_features", False))
 
     def margin(self, features: list[str]) -> float:
         return float(self.weights[hash_features(features, self.dim)].sum()) + self.bias
@@ -411,6 +461,10 @@ class RelationClassifier:
     def __init__(self, nlp: Language, name: str):
         self.name = name
         self.model = RelationModel.load() if enabled() and (MODEL_DIR / "meta.json").exists() else None
+        self.parser = None
+        if self.model is not None and self.model.parse_features:
+            from .parser import PARSER_DIR, load_model
+            self.parser = load_model(nlp.vocab, PARSER_DIR)
 
     def __call__(self, doc: Doc) -> Doc:
         if self.model is None or not doc.ents:
@@ -418,6 +472,8 @@ class RelationClassifier:
         long_document = sum(1 for _ in doc.sents) > MAX_CROSS_SENTENCES
         if long_document and self.model.thresholds.get("long_document") is None:
             return doc
+        if self.parser is not None:
+            parse(doc, self.parser)
         ix = DocIndex(doc)
         # conditions whose cause a rule already read off their sentence ("A caused B, and B caused C":
         # C's cause there is B, not A)
