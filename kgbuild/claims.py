@@ -87,6 +87,13 @@ BIOMARKER_NOUNS = {"marker", "biomarker", "indicator", "sign", "hallmark", "surr
 DEFINITE_DRUG = {"drug", "agent", "medication", "medicine", "antibody", "vaccine", "infusion", "therapy",
                  "treatment", "compound", "product", "regimen"}
 CLAUSE_BREAKS = {";", "but", "whereas", "although", "though", "however", "while"}
+# a dose, route or schedule between a drug and what follows it ("enoxaparin 10,000 IU subcutaneously
+# for suspected PE", "allopurinol 300 mg daily for gout"); numbers are recognised separately
+DOSING_WORDS = {"mg", "g", "µg", "μg", "mcg", "ug", "ng", "kg", "iu", "u", "units", "unit", "ml", "l", "mmol", "meq",
+                "m2", "m²", "/", "per", "daily", "day", "days", "twice", "once", "thrice", "weekly", "hourly", "a",
+                "bid", "tid", "qid", "od", "orally", "oral", "intravenously", "intravenous", "iv", "subcutaneously",
+                "subcutaneous", "intramuscularly", "intramuscular", "im", "sc", "po", "bolus", "infusion", "dose",
+                "doses", "each", "every", "times", "h", "hours", "x", "×", "-", "to", "and", "of", ",", "(", ")"}
 SUBJECT_PREPS = {"with", "plus", "and", "or", "than", "to"}
 # words that may stand between a subject and its verb ("IL-6 in turn also promoted")
 ADVERBS = {"also", "then", "in", "turn", "further", "thereby", "thus", "probably", "likely", "possibly", "itself",
@@ -338,6 +345,12 @@ class ClaimExtractor:
             if low == "for":
                 # "<drug> for <condition>": the indication ("warfarin for atrial fibrillation")
                 subj = next((a for a in reversed(args) if a.end in (i, i - 1) and a.type in DRUGLIKE), None)
+                if subj is None:            # with its dose in between ("allopurinol 300 mg daily for gout")
+                    dosed = [a for a in args if a.end < i and a.type in DRUGLIKE and i - a.end <= 8]
+                    if dosed and any(t.like_num for t in doc[dosed[-1].end:i]) and \
+                            all(t.like_num or t.lower_ in DOSING_WORDS for t in doc[dosed[-1].end:i]) and \
+                            not any(a.start >= dosed[-1].end and a.end <= i for a in args):
+                        subj = dosed[-1]
                 objs = self._right_objects(doc, args, i + 1, sent, CONDITION, max_gap=3)
                 if subj is not None and objs and not any(t.text in {",", ";"} for t in doc[i:objs[0].start]):
                     emit(subj, "treats", objs[0], "treat_for", (i, i + 1))

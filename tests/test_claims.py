@@ -169,3 +169,19 @@ def test_association_is_written_drug_to_condition(extractor):
         claims = claims_of(extractor, text)
         assert has(claims, "amantadine", "associated_with", "schizophrenia"), (text, claims)
         assert not has(claims, "schizophrenia", "associated_with", "amantadine"), (text, claims)
+
+
+@pytest.mark.parametrize("text, drug, condition", [
+    ("She started allopurinol 300 mg daily for gout.", "allopurinol", "gout"),
+    ("She was given enoxaparin 10,000 IU subcutaneously for suspected PE.", "enoxaparin", "pulmonary embolism"),
+    ("He took ibuprofen 400 mg three times a day for back pain.", "ibuprofen", "back pain"),
+])
+def test_indication_with_the_dose_in_between(extractor, text, drug, condition):
+    claims = claims_of(extractor, text)
+    assert has(claims, drug, "treats", condition), claims
+
+
+def test_dose_bridge_stops_at_another_mention(extractor):
+    # "heparin" is not the drug given for the infection
+    claims = claims_of(extractor, "After heparin 5000 units, cefazolin 1 g was given for cellulitis.")
+    assert not has(claims, "heparin", "treats", "cellulitis"), claims
