@@ -112,7 +112,7 @@ MEASURABLE = {"lab_marker", "cytokine", "gene"}
 RULE_CONFIDENCE = {
     "active_verb": 0.85, "passive_verb": 0.85, "compound": 0.8, "cause_marker": 0.8,
     "treat_active": 0.85, "treat_marker": 0.8, "treat_for": 0.65, "lab_change": 0.65,
-    "temporal": 0.5, "association": 0.45, "biomarker": 0.6,
+    "temporal": 0.5, "association": 0.45, "biomarker": 0.6, "mechanism": 0.8,
 }
 HEDGE_FACTOR = 0.6
 COREF_FACTOR = 0.85
@@ -405,7 +405,26 @@ class ClaimExtractor:
                     else:
                         pred = "decreases" if sign < 0 else "increases"
                     emit(subj, pred, o, "active_verb", (i, i + width))
+                    # "X caused Y through Z": the mechanism is a step between them, X → Z → Y
+                    via = self._mechanism(doc, args, o, sent)
+                    if via is not None and pred != "decreases" and via.curie != subj.curie:
+                        emit(subj, "causes", via, "mechanism", (o.end, o.end + 1))
+                        emit(via, pred, o, "mechanism", (o.end, o.end + 1))
         return out
+
+    @staticmethod
+    def _mechanism(doc: Doc, args: list[Arg], obj: Arg, sent: Span) -> Arg | None:
+        """The process named right after an object by "through" / "via" / "by way of"."""
+        k = obj.end
+        if k < sent.end and doc[k].lower_ in {"through", "via"}:
+            k += 1
+        elif k + 2 < sent.end and [t.lower_ for t in doc[k:k + 3]] == ["by", "way", "of"]:
+            k += 3
+        else:
+            return None
+        if k < sent.end and doc[k].lower_ in {"the", "a", "an"}:
+            k += 1
+        return next((a for a in args if a.start == k and a.type == "process"), None)
 
     @staticmethod
     def _stative(toks: list[str], k: int) -> bool:

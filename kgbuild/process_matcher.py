@@ -81,10 +81,44 @@ class ProcessMatcher:
             new.append(span)
             nested.extend(e for e in inner if e.label_ != "process")
         if new:
+            new = _unify(doc, new)
             keep = [e for e in ents if not any(n.start <= e.start and e.end <= n.end for n in new)]
             doc.ents = filter_spans(keep + new)
             doc.spans["kgbuild_nested"] = nested
         return doc
+
+
+def _unify(doc: Doc, spans: list[Span]) -> list[Span]:
+    """One concept per process a document names several ways: a restatement in brackets takes the
+    concept of what it restates ("dihydrofolate reductase inhibition (DHFR inhibition)", so every
+    later "DHFR inhibition" too), and a name with extra leading modifiers takes the concept of the
+    shorter name the document also uses ("central dopaminergic blockade" … "dopaminergic blockade")."""
+    label = {sp.start: " ".join(sp.kb_id_.split(":", 1)[1].split("-")) for sp in spans}
+    same: dict[str, str] = {}
+    by_start = {sp.start: sp for sp in spans}
+    for sp in spans:
+        inner = by_start.get(sp.end + 1)
+        if inner is not None and doc[sp.end].text == "(" and inner.end < len(doc) and doc[inner.end].text == ")" \
+                and inner.kb_id_ != sp.kb_id_:
+            same.setdefault(inner.kb_id_, sp.kb_id_)
+    names = {sp.kb_id_: label[sp.start] for sp in spans}
+    for curie, name in names.items():
+        if curie in same:
+            continue
+        shorter = [c for c, n in names.items() if c != curie and name.endswith(" " + n) and c not in same]
+        if shorter:
+            same[curie] = max(shorter, key=lambda c: len(names[c]))
+    if not same:
+        return spans
+
+    def canonical(curie: str) -> str:
+        seen = set()
+        while curie in same and curie not in seen:
+            seen.add(curie)
+            curie = same[curie]
+        return curie
+
+    return [Span(doc, sp.start, sp.end, label=sp.label_, kb_id=canonical(sp.kb_id_)) for sp in spans]
 
 
 @Language.factory("kgbuild_process_matcher", default_config={})

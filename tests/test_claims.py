@@ -185,3 +185,22 @@ def test_dose_bridge_stops_at_another_mention(extractor):
     # "heparin" is not the drug given for the infection
     claims = claims_of(extractor, "After heparin 5000 units, cefazolin 1 g was given for cellulitis.")
     assert not has(claims, "heparin", "treats", "cellulitis"), claims
+
+
+def test_mechanism_after_through_is_a_step_between(extractor):
+    claims = claims_of(extractor, "In this patient lithium caused NDI through aquaporin-2 downregulation.")
+    assert has(claims, "lithium", "causes", "nephrogenic diabetes insipidus"), claims
+    assert has(claims, "lithium", "causes", "aquaporin-2 downregulation"), claims
+    assert has(claims, "aquaporin-2 downregulation", "causes", "nephrogenic diabetes insipidus"), claims
+
+
+def test_a_process_named_two_ways_is_one_concept(extractor):
+    ex = extractor.from_document(Document(id="t", source="t.txt", text=(
+        "Methotrexate causes dihydrofolate reductase inhibition (DHFR inhibition). DHFR inhibition causes "
+        "pancytopenia. Haloperidol produces central dopaminergic blockade, and dopaminergic blockade causes NMS.")))
+    processes = {e.id: sorted({m.text for m in e.mentions}) for e in ex.entities if e.type == "process"}
+    assert processes == {
+        "KGBUILD:dihydrofolate-reductase-inhibition": ["DHFR inhibition", "dihydrofolate reductase inhibition"],
+        "KGBUILD:dopaminergic-blockade": ["central dopaminergic blockade", "dopaminergic blockade"]}, processes
+    triples = {(c.subject, c.predicate, c.object) for c in ex.claims}
+    assert ("KGBUILD:dihydrofolate-reductase-inhibition", "causes", "MONDO:0001529") in triples, triples
