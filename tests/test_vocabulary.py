@@ -113,7 +113,7 @@ def test_case_sensitive_short_forms(vocab):
     assert vocab.is_case_sensitive("ALL")
 
 
-@pytest.mark.parametrize("word", ["lead", "was", "can", "water", "oxygen", "iv", "IV", "cold", "weight"])
+@pytest.mark.parametrize("word", ["lead", "was", "can", "water", "oxygen", "iv", "IV", "cold", "weight", "collecting"])
 def test_dangerous_words_not_found(vocab, word):
     assert vocab.lookup(word) == []
 
