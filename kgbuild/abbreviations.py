@@ -36,7 +36,10 @@ def link_abbreviations(doc: Doc) -> Doc:
             continue
         key = short.text
         if key not in by_short or by_short[key] is None:
-            by_short[key] = _concept_of(doc, long_form)
+            concept = _concept_of(doc, long_form)
+            # "gastrointestinal (GI) bleeding": the name runs on past its short form, which stands for
+            # the words before it only ("gastrointestinal"), no concept
+            by_short[key] = concept if concept is None or concept.end <= long_form.end else None
     remove, add = set(), []
     for short in abbrs:
         concept = by_short.get(short.text)

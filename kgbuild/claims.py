@@ -84,6 +84,9 @@ TREAT_MARKERS = {("treated", "with"), ("managed", "with"), ("resolved", "with"),
                  ("abated", "with"), ("normalized", "with"), ("normalised", "with"), ("resolved", "on"),
                  ("settled", "with"), ("settled", "after"), ("disappeared", "after")}
 BIOMARKER_NOUNS = {"marker", "biomarker", "indicator", "sign", "hallmark", "surrogate"}
+# "X is a (possible) mediator of Y": nouns that make what comes before them the cause of what follows
+AGENT_NOUNS = {"cause", "mediator", "mediators", "driver", "drivers", "trigger", "triggers", "inducer", "inducers",
+               "promoter", "culprit"}
 DEFINITE_DRUG = {"drug", "agent", "medication", "medicine", "antibody", "vaccine", "infusion", "therapy",
                  "treatment", "compound", "product", "regimen"}
 CLAUSE_BREAKS = {";", "but", "whereas", "although", "though", "however", "while"}
@@ -112,7 +115,7 @@ MEASURABLE = {"lab_marker", "cytokine", "gene"}
 RULE_CONFIDENCE = {
     "active_verb": 0.85, "passive_verb": 0.85, "compound": 0.8, "cause_marker": 0.8,
     "treat_active": 0.85, "treat_marker": 0.8, "treat_for": 0.65, "lab_change": 0.65,
-    "temporal": 0.5, "association": 0.45, "biomarker": 0.6, "mechanism": 0.8,
+    "temporal": 0.5, "association": 0.45, "biomarker": 0.6, "mechanism": 0.8, "agent_noun": 0.75,
 }
 HEDGE_FACTOR = 0.6
 COREF_FACTOR = 0.85
@@ -354,6 +357,21 @@ class ClaimExtractor:
                 objs = self._right_objects(doc, args, i + 1, sent, CONDITION, max_gap=3)
                 if subj is not None and objs and not any(t.text in {",", ";"} for t in doc[i:objs[0].start]):
                     emit(subj, "treats", objs[0], "treat_for", (i, i + 1))
+                continue
+            # agent nouns: "IFN-gamma is a possible mediator of hypophysitis"
+            if low in AGENT_NOUNS and nxt == "of":
+                j = k - 1
+                while j >= 0 and (toks[j] in {"a", "an", "the", "main", "major", "key", "likely", "possible",
+                                              "probable", "important", "common", "rare", "known", "central",
+                                              "potential", "principal", "most", "leading", "direct", "well", "-",
+                                              "frequent", "recognised", "recognized", "established"}
+                                  or toks[j] in BE_AUX or toks[j] in ADVERBS):
+                    j -= 1
+                if j < k - 1 and j >= 0 and any(toks[x] in BE_AUX for x in range(j + 1, k)):
+                    subj = next((a for a in args if a.end == base + j + 1 and a.type in CAUSAL_SUBJECT), None)
+                    objs = self._right_objects(doc, args, i + 2, sent, CONDITION | MEASURABLE, max_gap=3)
+                    if subj is not None and objs:
+                        emit(subj, "causes", objs[0], "agent_noun", (i, i + 2))
                 continue
             # biomarker: "D-dimer is a marker of thrombosis"
             if low in BIOMARKER_NOUNS and nxt in {"of", "for"}:

@@ -105,10 +105,39 @@ class VocabularyMatcher:
                 i = hit.end
             else:
                 i += 1
+        matches += self._interrupted_terms(doc, norms, cases)
         nested = self._nested_drugs(doc, matches, norms, cases)
         doc.ents = filter_spans(list(doc.ents) + matches)
         doc.spans["kgbuild_nested"] = nested
         return doc
+
+    def _interrupted_terms(self, doc: Doc, norms: list[str], cases: list[str]) -> list[Span]:
+        """Names with their short form defined inside them: "gastrointestinal (GI) bleeding",
+        "tumor necrosis factor (TNF)-alpha". The whole stretch becomes one mention of the name."""
+        out = []
+        for k in range(1, len(doc) - 3):
+            if doc[k].text != "(" or doc[k + 2].text != ")" or not any(c.isupper() for c in doc[k + 1].text) \
+                    or len(doc[k + 1].text) > 8:
+                continue
+            best = None
+            for a in range(1, 5):
+                left = doc[k - a:k] if k - a >= 0 else None
+                if left is None or any(t.text in _BREAKERS or t.is_space for t in left):
+                    break
+                for b in range(1, 4):
+                    right = doc[k + 3:k + 3 + b]
+                    if k + 3 + b > len(doc) or any(t.text in _BREAKERS or t.is_space for t in right):
+                        break
+                    idx = [*range(k - a, k), *range(k + 3, k + 3 + b)]
+                    key = " ".join(norms[x] for x in idx if norms[x])
+                    found = self._lookup(key, " ".join(cases[x] for x in idx if cases[x])) if key else []
+                    if found and (best is None or a + b > best[0]):
+                        words = " ".join(doc[x].text for x in idx)
+                        best = (a + b, Span(doc, k - a, k + 3 + b, label=(c := choose_concept(found, words)).type,
+                                            kb_id=c.curie))
+            if best is not None:
+                out.append(best[1])
+        return out
 
     def _nested_drugs(self, doc: Doc, matches: list[Span], norms: list[str], cases: list[str]) -> list[Span]:
         """Drugs inside matched "X-induced Y" terms ("heparin-induced thrombocytopenia")."""

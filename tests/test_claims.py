@@ -204,3 +204,25 @@ def test_a_process_named_two_ways_is_one_concept(extractor):
         "KGBUILD:dopaminergic-blockade": ["central dopaminergic blockade", "dopaminergic blockade"]}, processes
     triples = {(c.subject, c.predicate, c.object) for c in ex.claims}
     assert ("KGBUILD:dihydrofolate-reductase-inhibition", "causes", "MONDO:0001529") in triples, triples
+
+
+@pytest.mark.parametrize("text, subj, obj, negated, hedged", [
+    ("IFN-gamma is a possible mediator of hypophysitis.", "interferon", "hypophysitis", False, True),
+    ("Amiodarone is a well-known cause of thyrotoxicosis.", "amiodarone", "thyrotoxicosis", False, False),
+    ("Sepsis was not the cause of the fever.", "sepsis", "fever", True, False),
+])
+def test_agent_nouns(extractor, text, subj, obj, negated, hedged):
+    claims = claims_of(extractor, text)
+    assert has(claims, subj, "causes", obj, negated=negated, hedged=hedged), claims
+
+
+def test_name_with_its_short_form_inside(extractor):
+    ex = extractor.from_document(Document(id="t", source="t.txt", text=(
+        "The elevated INR led to gastrointestinal (GI) bleeding, and the GI bleeding lowered hemoglobin. "
+        "GI symptoms were absent.")))
+    mentions = {e.label: sorted(m.text for m in e.mentions) for e in ex.entities}
+    # one mention over the whole stretch; "GI" alone means "gastrointestinal", no concept
+    assert mentions["Gastrointestinal Hemorrhage"] == ["GI bleeding", "gastrointestinal (GI) bleeding"], mentions
+    label = {e.id: e.label.lower() for e in ex.entities}
+    claims = [(label[c.subject], c.predicate, label[c.object], c.negated, c.hedged) for c in ex.claims]
+    assert has(claims, "international normalized ratio", "causes", "gastrointestinal hemorrhage"), claims

@@ -28,7 +28,7 @@ from kgbuild import curation, rdf
 from kgbuild.graph import BELIEF
 from kgbuild.store import Store
 
-from conftest import THREE_REPORTS, kgbuild_cmd, run_kgbuild
+from conftest import PDF_DIR, THREE_REPORTS, kgbuild_cmd, run_kgbuild
 
 ALEMTUZUMAB, D_DIMER, IL6, TNF = "MESH:D000074323", "LOINC:48065-7", "HGNC:6018", "HGNC:11892"
 CCL2 = "HGNC:10618"          # in the vocabulary, mentioned by none of the reports
@@ -285,6 +285,7 @@ def test_security_headers_cookie_and_host(client, store_dir):
 
 
 def test_queue_filters_sort_and_paginate(client, store_dir):
+    run_kgbuild("build", PDF_DIR / "case04.pdf", "--store", store_dir, "--quiet")    # more than a page
     with Store(store_dir, create=False) as s:
         claims = s.claims(include_rejected=True)
     assert len(claims) > 50
