@@ -145,16 +145,36 @@ class RawClaim:
     flags: dict = field(default_factory=dict)
 
 
-def _args_in(sent: Span, doc: Doc, index_drug: Arg | None) -> list[Arg]:
+def _index_drug(drugs: list[Span], noun: str | None = None) -> Arg | None:
+    """The report's drug: the one named most often (the earliest on a tie). For "the vaccine",
+    "the antibody": the most often named drug whose mentions say so ("ChAdOx1 nCoV-19 vaccine"),
+    when there is one."""
+    if noun is not None:
+        named = [e for e in drugs if noun in e.text.lower()]
+        drugs = named or drugs
+    if not drugs:
+        return None
+    counts: dict[str, int] = {}
+    for e in drugs:
+        counts[e.kb_id_] = counts.get(e.kb_id_, 0) + 1
+    best = max(counts, key=lambda c: (counts[c], -min(e.start for e in drugs if e.kb_id_ == c)))
+    first = next(e for e in drugs if e.kb_id_ == best)
+    return Arg(first.start, first.end, best, "drug")
+
+
+def _args_in(sent: Span, doc: Doc, drugs: list[Span]) -> list[Arg]:
     args = [Arg(e.start, e.end, e.kb_id_, e.label_) for e in doc.ents if sent.start <= e.start < sent.end]
     for e in doc.spans.get("kgbuild_nested", []):
         if sent.start <= e.start < sent.end:
             args.append(Arg(e.start, e.end, e.kb_id_, e.label_))
-    if index_drug is not None:
+    if drugs:
         for i in range(sent.start, sent.end - 1):
             if doc[i].lower_ in {"the", "this", "that"} and doc[i + 1].lower_ in DEFINITE_DRUG:
+                # "the vaccine" is the report's vaccine, not the class Vaccines the word also names
+                args = [a for a in args if not (a.start == i + 1 and a.end == i + 2 and a.type == "drug_class")]
                 if not any(a.start <= i + 1 < a.end for a in args):
-                    args.append(Arg(i, i + 2, index_drug.curie, index_drug.type, coref=True))
+                    ref = _index_drug(drugs, doc[i + 1].lower_)
+                    args.append(Arg(i, i + 2, ref.curie, ref.type, coref=True))
     return sorted(args, key=lambda a: (a.start, -a.end))
 
 
@@ -411,6 +431,7 @@ class ClaimExtractor:
                 subj = self._left_subject(doc, args, i, sent, CAUSAL_SUBJECT)
                 if subj is None:
                     continue
+                subjects = [*self._coordinated_before(doc, args, subj), subj]
                 for o in self._right_objects(doc, args, i + width, sent, CONDITION | MEASURABLE | {"drug"}):
                     if o.type == "drug" and subj.type not in {"drug", "process"}:
                         continue
@@ -422,12 +443,25 @@ class ClaimExtractor:
                         pred = "decreases" if sign < 0 else "causes"
                     else:
                         pred = "decreases" if sign < 0 else "increases"
-                    emit(subj, pred, o, "active_verb", (i, i + width))
+                    for sj in subjects:         # "TNF-alpha and IL-6 caused the fever": both did
+                        emit(sj, pred, o, "active_verb", (i, i + width))
                     # "X caused Y through Z": the mechanism is a step between them, X → Z → Y
                     via = self._mechanism(doc, args, o, sent)
                     if via is not None and pred != "decreases" and via.curie != subj.curie:
                         emit(subj, "causes", via, "mechanism", (o.end, o.end + 1))
                         emit(via, pred, o, "mechanism", (o.end, o.end + 1))
+        return out
+
+    @staticmethod
+    def _coordinated_before(doc: Doc, args: list[Arg], subj: Arg) -> list[Arg]:
+        """Mentions of the subject's type coordinated before it ("A, B and C"), nearest last."""
+        out, k = [], subj.start
+        while k > 0 and doc[k - 1].lower_ in {"and", "or", ","}:
+            prev = next((a for a in args if a.end == k - 1 and a.type == subj.type and not a.coref), None)
+            if prev is None:
+                break
+            out.insert(0, prev)
+            k = prev.start
         return out
 
     @staticmethod
@@ -494,17 +528,9 @@ class ClaimExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         drugs = [e for e in doc.ents if e.label_ == "drug"]
-        index_drug = None
-        if drugs:
-            counts: dict[str, int] = {}
-            for e in drugs:
-                counts[e.kb_id_] = counts.get(e.kb_id_, 0) + 1
-            best = max(counts, key=lambda c: (counts[c], -min(e.start for e in drugs if e.kb_id_ == c)))
-            first = next(e for e in drugs if e.kb_id_ == best)
-            index_drug = Arg(first.start, first.end, best, "drug")
         claims: list[RawClaim] = []
         for sent in doc.sents:
-            args = _args_in(sent, doc, index_drug)
+            args = _args_in(sent, doc, drugs)
             for c in self._sentence_claims(doc, sent, args):
                 self._apply_context(doc, c)
                 claims.append(c)

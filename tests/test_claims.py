@@ -226,3 +226,19 @@ def test_name_with_its_short_form_inside(extractor):
     label = {e.id: e.label.lower() for e in ex.entities}
     claims = [(label[c.subject], c.predicate, label[c.object], c.negated, c.hedged) for c in ex.claims]
     assert has(claims, "international normalized ratio", "causes", "gastrointestinal hemorrhage"), claims
+
+
+def test_coordinated_subjects_each_get_the_claim(extractor):
+    claims = claims_of(extractor, "TNF-alpha and IL-6 likely caused the fever.")
+    assert has(claims, "tumor necrosis factor", "causes", "fever", hedged=True), claims
+    assert has(claims, "interleukin-6", "causes", "fever", hedged=True), claims
+
+
+def test_the_vaccine_is_the_reports_vaccine(extractor):
+    # IVIG is named more often, but "the vaccine" can only be the vaccine
+    text = ("Intravenous immunoglobulin was started. A woman had headache after the ChAdOx1 nCoV-19 vaccine. "
+            "Intravenous immunoglobulin was continued, and intravenous immunoglobulin helped. "
+            "The vaccine increased anti-PF4 antibodies.")
+    claims = claims_of(extractor, text)
+    assert has(claims, "chadox1", "increases", "anti-pf4"), claims
+    assert not has(claims, "immunoglobulin", "increases", "anti-pf4"), claims
