@@ -80,12 +80,46 @@ class ProcessMatcher:
             span = Span(doc, start, tok.i + 1, label="process", kb_id=process_curie(label))
             new.append(span)
             nested.extend(e for e in inner if e.label_ != "process")
+        new += _participle_mentions(doc, ents + new, covered | {t for sp in new for t in range(sp.start, sp.end)})
         if new:
             new = _unify(doc, new)
             keep = [e for e in ents if not any(n.start <= e.start and e.end <= n.end for n in new)]
             doc.ents = filter_spans(keep + new)
             doc.spans["kgbuild_nested"] = nested
         return doc
+
+
+# "activated T cells" names the state a process left: the process "T cell activation"
+PARTICIPLE_HEADS = {"activated": "activation", "inhibited": "inhibition", "depleted": "depletion",
+                    "accumulated": "accumulation", "expanded": "expansion", "suppressed": "suppression",
+                    "blocked": "blockade", "upregulated": "upregulation", "downregulated": "downregulation"}
+
+
+def _participle_mentions(doc: Doc, ents: list[Span], covered: set[int]) -> list[Span]:
+    """"the activated T cells" → the process the document already names "T-cell activation" (its
+    concept): a participle and one to three words after it whose nominal form ("T cell activation")
+    is a process mention of the same document. Never a new concept."""
+    from .vocabulary import normalize_term, term_variants
+    known = {}
+    for e in ents:
+        if e.label_ == "process":
+            known.setdefault(normalize_term(e.text), e.kb_id_)
+    if not known:
+        return []
+    out = []
+    for tok in doc:
+        head = PARTICIPLE_HEADS.get(tok.lower_)
+        if head is None or tok.i in covered:
+            continue
+        for n in (3, 2, 1):
+            words = doc[tok.i + 1:tok.i + 1 + n]
+            if len(words) < n or any(t.i in covered or t.is_punct for t in words):
+                continue
+            hit = next((known[f"{v} {head}"] for v in term_variants(words.text) if f"{v} {head}" in known), None)
+            if hit is not None:
+                out.append(Span(doc, tok.i, tok.i + 1 + n, label="process", kb_id=hit))
+                break
+    return out
 
 
 def _unify(doc: Doc, spans: list[Span]) -> list[Span]:

@@ -153,7 +153,9 @@ def test_passive_participle_without_ed(extractor):
 def test_new_clause_with_non_entity_subject_takes_no_earlier_subject(extractor):
     claims = claims_of(extractor, "Ipilimumab causes T-cell activation against pituitary tissue, and the "
                                   "activated T cells likely release interferon-gamma.")
-    assert not any("interferon" in o for s, p, o, n, h in claims), claims
+    # the clause's own subject ("the activated T cells" = T-cell activation) releases it, not ipilimumab
+    assert not any("interferon" in o and "ipilimumab" in s for s, p, o, n, h in claims), claims
+    assert has(claims, "t cell activation", "increases", "interferon", hedged=True), claims
 
 
 def test_later_verb_owns_its_object(extractor):
@@ -242,3 +244,14 @@ def test_the_vaccine_is_the_reports_vaccine(extractor):
     claims = claims_of(extractor, text)
     assert has(claims, "chadox1", "increases", "anti-pf4"), claims
     assert not has(claims, "immunoglobulin", "increases", "anti-pf4"), claims
+
+
+def test_participle_phrase_is_the_process_the_report_names(extractor):
+    ex = extractor.from_document(Document(id="t", source="t.txt", text=(
+        "Ipilimumab causes T-cell activation, and the activated T cells release interferon-gamma. "
+        "Activated platelets were not measured.")))
+    processes = {e.id: sorted(m.text for m in e.mentions) for e in ex.entities if e.type == "process"}
+    assert processes == {"GO:0042110": ["T-cell activation", "activated T cells"]}, processes   # no new concept
+    label = {e.id: e.label.lower() for e in ex.entities}
+    claims = [(label[c.subject], c.predicate, label[c.object], c.negated, c.hedged) for c in ex.claims]
+    assert has(claims, "t cell activation", "increases", "interferon-gamma"), claims
