@@ -259,8 +259,7 @@ def _path_features(doc: Doc, chem: Mention, cond: Mention, out: list[str]) -> No
 
 def parse(doc: Doc, model: Language) -> Doc:
     """Tag and dependency-parse ``doc`` in place with the shipped parser (kgbuild/parser.py), keeping
-    its sentences, for the path features. Only the classifier's documents (short ones) are parsed:
-    the parser would otherwise cost every document about a fifth of the pipeline's speed."""
+    its sentences, for the path features. Only the classifier's documents (short ones) are parsed."""
     from .parser import _finish, _sent_starts
     if not doc.has_annotation("DEP") and len(doc):
         before = _sent_starts(doc)
