@@ -3,8 +3,10 @@
 Each sentence is scanned for relation triggers (causal, regulatory and therapeutic verbs, their
 nominal and passive forms, "secondary to", "X-induced Y", lab-change statements). A trigger picks
 its arguments from the entity mentions around it according to its form: active verbs take the
-subject on the left and the (coordinated) objects on the right; passives and "due to"-style
-markers take them the other way round. Signs compose along the trigger chain ("reduced the
+(coordinated) subjects on the left and the (coordinated) objects on the right, and a mechanism
+named after the object ("through Z") as a step between them; passives and "due to"-style markers
+take them the other way round; agent nouns ("X is a mediator of Y") and indications ("X 10 mg daily
+for Y") have rules of their own. Signs compose along the trigger chain ("reduced the
 release of IL-6" = decreases). Negation, hedging and hypotheticals come from ConText modifiers
 whose scope covers the trigger or the arguments.
 
@@ -12,6 +14,8 @@ Confidence is a documented prior per rule (see RULE_CONFIDENCE), lowered for hed
 claims whose subject came from a definite description ("the drug"), and long gaps.
 """
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -87,6 +91,9 @@ BIOMARKER_NOUNS = {"marker", "biomarker", "indicator", "sign", "hallmark", "surr
 # "X is a (possible) mediator of Y": nouns that make what comes before them the cause of what follows
 AGENT_NOUNS = {"cause", "mediator", "mediators", "driver", "drivers", "trigger", "triggers", "inducer", "inducers",
                "promoter", "culprit"}
+AGENT_NOUN_MODIFIERS = {"a", "an", "the", "main", "major", "key", "likely", "possible", "probable", "important",
+                        "common", "rare", "known", "central", "potential", "principal", "most", "leading", "direct",
+                        "well", "-", "frequent", "recognised", "recognized", "established"}
 DEFINITE_DRUG = {"drug", "agent", "medication", "medicine", "antibody", "vaccine", "infusion", "therapy",
                  "treatment", "compound", "product", "regimen"}
 CLAUSE_BREAKS = {";", "but", "whereas", "although", "though", "however", "while"}
@@ -162,19 +169,22 @@ def _index_drug(drugs: list[Span], noun: str | None = None) -> Arg | None:
     return Arg(first.start, first.end, best, "drug")
 
 
-def _args_in(sent: Span, doc: Doc, drugs: list[Span]) -> list[Arg]:
+def _args_in(sent: Span, doc: Doc, referent: Callable[[str], Arg | None]) -> list[Arg]:
+    """The sentence's mentions as claim arguments, with "the drug" / "the vaccine" as the report's
+    drug (`referent(noun)`)."""
     args = [Arg(e.start, e.end, e.kb_id_, e.label_) for e in doc.ents if sent.start <= e.start < sent.end]
     for e in doc.spans.get("kgbuild_nested", []):
         if sent.start <= e.start < sent.end:
             args.append(Arg(e.start, e.end, e.kb_id_, e.label_))
-    if drugs:
-        for i in range(sent.start, sent.end - 1):
-            if doc[i].lower_ in {"the", "this", "that"} and doc[i + 1].lower_ in DEFINITE_DRUG:
-                # "the vaccine" is the report's vaccine, not the class Vaccines the word also names
-                args = [a for a in args if not (a.start == i + 1 and a.end == i + 2 and a.type == "drug_class")]
-                if not any(a.start <= i + 1 < a.end for a in args):
-                    ref = _index_drug(drugs, doc[i + 1].lower_)
-                    args.append(Arg(i, i + 2, ref.curie, ref.type, coref=True))
+    for i in range(sent.start, sent.end - 1):
+        if doc[i].lower_ in {"the", "this", "that"} and doc[i + 1].lower_ in DEFINITE_DRUG:
+            ref = referent(doc[i + 1].lower_)
+            if ref is None:
+                continue
+            # "the vaccine" is the report's vaccine, not the class Vaccines the word also names
+            args = [a for a in args if not (a.start == i + 1 and a.end == i + 2 and a.type == "drug_class")]
+            if not any(a.start <= i + 1 < a.end for a in args):
+                args.append(Arg(i, i + 2, ref.curie, ref.type, coref=True))
     return sorted(args, key=lambda a: (a.start, -a.end))
 
 
@@ -381,11 +391,7 @@ class ClaimExtractor:
             # agent nouns: "IFN-gamma is a possible mediator of hypophysitis"
             if low in AGENT_NOUNS and nxt == "of":
                 j = k - 1
-                while j >= 0 and (toks[j] in {"a", "an", "the", "main", "major", "key", "likely", "possible",
-                                              "probable", "important", "common", "rare", "known", "central",
-                                              "potential", "principal", "most", "leading", "direct", "well", "-",
-                                              "frequent", "recognised", "recognized", "established"}
-                                  or toks[j] in BE_AUX or toks[j] in ADVERBS):
+                while j >= 0 and (toks[j] in AGENT_NOUN_MODIFIERS or toks[j] in BE_AUX or toks[j] in ADVERBS):
                     j -= 1
                 if j < k - 1 and j >= 0 and any(toks[x] in BE_AUX for x in range(j + 1, k)):
                     subj = next((a for a in args if a.end == base + j + 1 and a.type in CAUSAL_SUBJECT), None)
@@ -528,9 +534,10 @@ class ClaimExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         drugs = [e for e in doc.ents if e.label_ == "drug"]
+        referent = functools.cache(lambda noun: _index_drug(drugs, noun))
         claims: list[RawClaim] = []
         for sent in doc.sents:
-            args = _args_in(sent, doc, drugs)
+            args = _args_in(sent, doc, referent)
             for c in self._sentence_claims(doc, sent, args):
                 self._apply_context(doc, c)
                 claims.append(c)
