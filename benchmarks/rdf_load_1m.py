@@ -31,7 +31,7 @@ Prints one JSON object and writes it to outputs/benchmarks/rdf_load_1m.json. Nee
 of temporary disk (N-Triples + database; removed afterwards unless ``--keep``) and runs in a few
 minutes on 2 cores.
 
-Usage: .venv/bin/python benchmarks/rdf_load_1m.py [--claims 1000000] [--block 1000] [--shards 2]
+Usage: .venv/bin/python benchmarks/rdf_load_1m.py [--claims 1000000] [--block 1000] [--shards N]
        [--workdir DIR] [--keep]
 """
 from __future__ import annotations
@@ -56,7 +56,7 @@ sys.path.insert(0, str(ROOT))
 
 from kgbuild import __version__  # noqa: E402
 from kgbuild.rdf import export, write_ntriples  # noqa: E402
-from kgbuild.serve import LOADER_FLAGS, find_oxigraph  # noqa: E402
+from kgbuild.serve import LOADER_FILES, LOADER_FLAGS, find_oxigraph  # noqa: E402
 from kgbuild.store import MODEL_NAME, Store  # noqa: E402
 
 OUT = ROOT / "outputs" / "benchmarks" / "rdf_load_1m.json"
@@ -135,8 +135,8 @@ def main() -> int:
     ap.add_argument("--docs-per-block", type=int, default=50)
     ap.add_argument("--concepts-per-block", type=int, default=200)
     ap.add_argument("--hubs", type=int, default=500)
-    ap.add_argument("--shards", type=int, default=1,
-                    help="N-Triples files, parsed in parallel by oxigraph load (1 measured fastest on 2 cores)")
+    ap.add_argument("--shards", type=int, default=LOADER_FILES,
+                    help="N-Triples files, parsed in parallel by oxigraph load (default: as many as `kgbuild serve` writes)")
     ap.add_argument("--workdir", type=Path, default=None, help="where the N-Triples and database go (default: a temp dir)")
     ap.add_argument("--keep", action="store_true", help="keep the N-Triples and the database")
     ap.add_argument("--loader-flags", default=" ".join(LOADER_FLAGS),
