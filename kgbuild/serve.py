@@ -201,8 +201,9 @@ LOADER_FILES = 2
 
 
 class _Dealer:
-    """A text sink that deals each write (one N-Triples line: kgbuild.rdf.write_ntriples writes line
-    by line, and writes no blank nodes) to the next of its files in turn."""
+    """A text sink that deals each write (whole N-Triples lines: kgbuild.rdf.write_ntriples writes
+    a statement or a claim's statements at a time, and no blank nodes) to the next of its files in
+    turn."""
 
     def __init__(self, files):
         self.files, self.k = files, 0

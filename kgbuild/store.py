@@ -199,6 +199,11 @@ class Store:
         """Claims in their current state (extracted values with the latest curation decision
         applied); rejected claims only with `include_rejected`. Each carries `status`,
         `curator`, `curated_at` and, when a decision changed it, the `extracted` values."""
+        return list(self.iter_claims(entity, include_rejected, claim_id))
+
+    def iter_claims(self, entity: str | None = None, include_rejected: bool = False,
+                    claim_id: str | None = None) -> Iterator[dict]:
+        """`claims()` one at a time, for exports of stores too big to hold as a list."""
         q = ("SELECT c.id, c.doc_id, c.subject, c.predicate, c.object, c.negated, c.hedged, c.confidence, "
              "c.evidence, c.method, c.kgbuild_version, d.source, d.title, COALESCE(u.status, 'extracted'), "
              "u.extracted, k.curator, k.time, k.action, k.reason, k.id FROM claims c "
@@ -216,15 +221,13 @@ class Store:
         if where:
             q += " WHERE " + " AND ".join(where)
         q += " ORDER BY d.source, c.id"
-        out = []
         for r in self.conn.execute(q, args):
-            out.append({"id": r[0], "document": r[1], "subject": r[2], "predicate": r[3], "object": r[4],
-                        "negated": bool(r[5]), "hedged": bool(r[6]), "confidence": r[7],
-                        "evidence": json.loads(r[8]), "method": r[9], "kgbuild_version": r[10],
-                        "source": r[11], "title": r[12], "status": r[13],
-                        "extracted": json.loads(r[14]) if r[14] else None, "curator": r[15],
-                        "curated_at": r[16], "decision": r[19]})
-        return out
+            yield {"id": r[0], "document": r[1], "subject": r[2], "predicate": r[3], "object": r[4],
+                   "negated": bool(r[5]), "hedged": bool(r[6]), "confidence": r[7],
+                   "evidence": json.loads(r[8]), "method": r[9], "kgbuild_version": r[10],
+                   "source": r[11], "title": r[12], "status": r[13],
+                   "extracted": json.loads(r[14]) if r[14] else None, "curator": r[15],
+                   "curated_at": r[16], "decision": r[19]}
 
     def stats(self) -> dict:
         one = lambda q: self.conn.execute(q).fetchone()[0]  # noqa: E731

@@ -192,15 +192,63 @@ def test_sparql_property_path_walks_alemtuzumab_to_d_dimer(parsed):
     assert any("IL-6" in t for t in texts)
 
 
+def _ntriples_by_rdflib(store) -> list[str]:
+    """The N-Triples the rdflib path (Turtle, N-Quads, JSON-LD) states, sorted."""
+    return rdf._ntriples(rdf._quads(store, named_graphs=False), with_graph=False).splitlines()
+
+
 def test_streamed_ntriples_are_the_export(store, exports):
-    """What `kgbuild serve` loads (streamed, unsorted) holds exactly the N-Triples export's triples."""
+    """What `kgbuild serve` loads (streamed, unsorted, written without rdflib terms) holds exactly
+    the triples the rdflib path states, each once."""
     import io
 
     buf = io.StringIO()
     n = rdf.write_ntriples(store, buf)
     lines = buf.getvalue().splitlines()
     assert n == len(lines) == len(set(lines))
-    assert sorted(lines) == exports["nt"].splitlines()
+    assert sorted(lines) == exports["nt"].splitlines() == _ntriples_by_rdflib(store)
+
+
+def test_fast_ntriples_writer_matches_rdflib_on_every_claim_shape(tmp_path):
+    """Curated (accepted with a curator, edited), negated, hedged, multi-span claims, an edge two
+    documents assert, and text that needs escaping: the string writer and rdflib agree."""
+    import io
+
+    from kgbuild import curation
+    from kgbuild.model import Claim, Document, Entity, Evidence, Extraction, Mention
+
+    text = 'Methotrexate ("MTX") was started.\tTwo weeks later: hepatotoxicity \\ é ✓.\nNo rash.'
+    drug, ae, rash = "CHEBI:44185", "MESH:D056486", "MESH:D005076"
+    ents = [Entity(drug, "methotrexate", "drug", [Mention("Methotrexate", 0, 12)]),
+            Entity(ae, "hepatotoxicity", "adverse_event", [Mention("hepatotoxicity", 53, 67)]),
+            Entity(rash, "rash", "adverse_event", [Mention("rash", len(text) - 5, len(text) - 1)])]
+    with Store(tmp_path / "s") as st:
+        for k in "ab":
+            doc = Document(id=k * 64, source=f"{k}.txt", text=text, title=f'Report "{k}"')
+            spans = [Evidence(text[34:70], 34, 70, page=2, section="Case \"x\""), Evidence(text[:33], 0, 33, page=None)]
+            st.add(Extraction(doc, ents, [
+                Claim(drug, "causes", ae, confidence=0.8, evidence=spans, document_id=doc.id),
+                Claim(drug, "causes", rash, negated=True, confidence=0.7,
+                      evidence=[Evidence(text[-9:], len(text) - 9, len(text), section=None)], document_id=doc.id),
+                Claim(drug, "treats", ae, hedged=True, confidence=0.333333,
+                      evidence=[Evidence(text[:33], 0, 33, page=1, section="Case")], document_id=doc.id)]))
+        claims = st.claims()
+        causes = [c["id"] for c in claims if c["predicate"] == "causes" and not c["negated"]]
+        treats = [c["id"] for c in claims if c["predicate"] == "treats"]
+        curation.accept(st, causes[0], curator='Dr. "Q" Ivan')
+        curation.edit(st, treats[0], predicate="decreases", curator="ivan")
+        buf = io.StringIO()
+        n = rdf.write_ntriples(st, buf)
+        lines = buf.getvalue().splitlines()
+        assert n == len(lines) == len(set(lines))
+        assert sorted(lines) == _ntriples_by_rdflib(st)
+        assert sum(f"<{rdf.KGB.curationStatus}>" in ln for ln in lines) == 2
+        assert sum(f"<{rdf.KGB.evidence}>" in ln for ln in lines) == 2
+        direct = f"{rdf._nt_term(iri(drug))} <{BIOLINK.causes}> {rdf._nt_term(iri(ae))} ."
+        assert lines.count(direct) == 1                          # asserted in two documents, stated once
+        g = Graph().parse(data=buf.getvalue(), format="nt")      # and it is valid N-Triples
+        assert rdf.validate(g)[0]
+        assert {str(o) for o in g.objects(None, BIOLINK.supporting_text)} >= {text[34:70], text[:33]}
 
 
 def test_exports_are_deterministic(store, exports):
@@ -254,7 +302,9 @@ def test_broken_graphs_fail_validation(parsed):
     assert "negated" in broken(lambda g: g.set((claim, BIOLINK.negated, Literal("no"))))
     assert "supporting_text" in broken(lambda g: g.remove((claim, BIOLINK.supporting_text, None)))
     assert "start" in broken(lambda g: g.set((claim, KGB.start, Literal(10 ** 9))))   # not before its end
-    assert "curationStatus" in broken(lambda g: g.remove((claim, KGB.curationStatus, None)))
+    # uncurated claims carry no status (absent = as extracted); a status must be a decision
+    assert (claim, KGB.curationStatus, None) not in small
+    assert "curationStatus" in broken(lambda g: g.add((claim, KGB.curationStatus, Literal("extracted"))))
     doc = small.value(claim, PROV.wasDerivedFrom)
     assert "wasDerivedFrom" in broken(lambda g: g.remove((claim, PROV.wasDerivedFrom, None)))
     assert "contentHash" in broken(lambda g: g.remove((doc, KGB.contentHash, None)))
