@@ -22,10 +22,13 @@ _BREAKERS = {".", ",", ";", ":", "(", ")", "[", "]", "!", "?", "=", "<", ">", "%
 # A term never starts with these ("Her disease" is not Hers disease, "our patient" is no concept).
 _NEVER_FIRST = {"her", "his", "their", "its", "our", "my", "your", "a", "an", "the", "this", "that", "these",
                 "those", "no", "any", "some", "each"}
-# A term never starts with a word of change: "increased bilirubin" is bilirubin, and "increased"
-# stays a word the claim rules can read ("AKI increased serum creatinine").
+# A term starts with a word of change only when it names a condition whose remainder is no analyte
+# or agent: "increased bilirubin" is bilirubin, and "increased" stays a word the claim rules can read
+# ("AKI increased serum creatinine"); "increased libido", "low back pain" or "impaired
+# consciousness" are conditions of their own (`_named_by_change`).
 _CHANGE_WORDS = {"increased", "elevated", "raised", "decreased", "reduced", "lowered", "high", "low", "rising",
                  "falling", "abnormal", "impaired", "increase", "decrease", "elevation", "reduction"}
+_CONDITION_TYPES = {"disease", "adverse_event"}
 # Units and other short forms that follow numbers ("10,000 IU", "5 U") are not concepts.
 _UNITS = {"iu", "u", "ml", "mg", "g", "kg", "l", "dl", "mmol", "umol", "nmol", "pmol", "ng", "pg", "mcg",
           "ug", "h", "hr", "min", "s", "cm", "mm", "mmhg", "bpm", "meq", "units", "unit"}
@@ -75,9 +78,10 @@ class VocabularyMatcher:
         while i < n:
             tok = doc[i]
             if not norms[i] or tok.text.lower() in _INNER_ONLY or tok.text in _BREAKERS \
-                    or tok.lower_ in _NEVER_FIRST or tok.lower_ in _CHANGE_WORDS:
+                    or tok.lower_ in _NEVER_FIRST:
                 i += 1
                 continue
+            change_first = tok.lower_ in _CHANGE_WORDS
             hit = None
             stop = min(n, i + MAX_TOKENS)
             # find the farthest reachable end (no breakers or line breaks inside a term)
@@ -95,6 +99,8 @@ class VocabularyMatcher:
                 found = self._lookup(key, " ".join(x for x in cases[i:j] if x))
                 if found:
                     concept = choose_concept(found, span.text)
+                    if change_first and not self._named_by_change(concept, norms[i + 1:j], cases[i + 1:j]):
+                        continue
                     hit = Span(doc, i, j, label=concept.type, kb_id=concept.curie)
                     break
             if hit is not None and len(hit) == 1 and len(hit.text) <= 3 and i > 0 and \
@@ -110,6 +116,14 @@ class VocabularyMatcher:
         doc.ents = filter_spans(list(doc.ents) + matches)
         doc.spans["kgbuild_nested"] = nested
         return doc
+
+    def _named_by_change(self, concept: Concept, rest: list[str], rest_cases: list[str]) -> bool:
+        """A condition named with a word of change ("increased libido") whose remainder is not a
+        concept other than a condition ("increased [serum creatinine]", "low [platelet count]")."""
+        if concept.type not in _CONDITION_TYPES or not any(rest):
+            return False
+        found = self._lookup(" ".join(x for x in rest if x), " ".join(x for x in rest_cases if x))
+        return all(c.type in _CONDITION_TYPES for c in found)
 
     def _interrupted_terms(self, doc: Doc, norms: list[str], cases: list[str]) -> list[Span]:
         """Names with their short form defined inside them: "gastrointestinal (GI) bleeding",

@@ -1,0 +1,32 @@
+"""The dictionary matcher (kgbuild/entity_matcher.py) on sentences written for these tests."""
+import pytest
+
+from kgbuild.pipeline import get_pipeline
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return get_pipeline()
+
+
+def _dictionary_ents(nlp, text):
+    with nlp.select_pipes(disable=["kgbuild_statistical_ner"]):
+        doc = nlp(text)
+    return {e.text: (e.label_, e.kb_id_) for e in doc.ents}
+
+
+def test_conditions_named_with_a_word_of_change(nlp):
+    """'Increased libido' and 'low back pain' are conditions of their own (they were lost when no
+    term could start with a word of change)."""
+    ents = _dictionary_ents(nlp, "After sertraline she reported increased libido and low back pain.")
+    assert ents["increased libido"] == ("disease", "HP:0046503")
+    assert ents["low back pain"][0] == "disease"
+
+
+def test_change_of_an_analyte_stays_a_lab_marker(nlp):
+    """'increased serum creatinine', 'low platelet count': the analyte is the entity, the word of
+    change stays for the claim rules."""
+    ents = _dictionary_ents(nlp, "Cisplatin led to increased serum creatinine and a low platelet count.")
+    assert ents["serum creatinine"][0] == "lab_marker"
+    assert ents["platelet count"][0] == "lab_marker"
+    assert not [t for t in ents if t.split()[0] in ("increased", "low")]
