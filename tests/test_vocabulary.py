@@ -113,6 +113,18 @@ def test_case_sensitive_short_forms(vocab):
     assert vocab.is_case_sensitive("ALL")
 
 
+@pytest.mark.parametrize("short, label", [
+    ("Ara-C", "Cytarabine"), ("CCNU", "Lomustine"), ("6-MP", "Mercaptopurine"), ("8-MOP", "Methoxsalen"),
+    ("MgSO4", "Magnesium Sulfate"), ("tPA", "Tissue Plasminogen Activator"), ("L-asparaginase", "Asparaginase"),
+    ("gold salts", "Gold compounds"), ("Thorotrast", "Thorium dioxide")])
+def test_standard_drug_abbreviations(vocab, short, label):
+    """Seeded short forms and older names of drugs (case-sensitive where short)."""
+    c = one(vocab, short)
+    assert c.type == "drug" and c.label == label
+    if short.isalpha() and short.isupper():            # "CCNU", not "ccnu"
+        assert vocab.lookup(short.lower()) == []
+
+
 @pytest.mark.parametrize("word", ["lead", "was", "can", "water", "oxygen", "iv", "IV", "cold", "weight", "collecting"])
 def test_dangerous_words_not_found(vocab, word):
     assert vocab.lookup(word) == []
