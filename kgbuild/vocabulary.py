@@ -138,18 +138,30 @@ def normalize_term(s: str, keep_case: bool = False) -> str:
     return " ".join(s.split())
 
 
+# Bound prefixes written apart or with a hyphen ("hyper-uricaemia", "thrombo-embolism",
+# "post-operative"): the lookup also tries the word closed up, the way vocabularies spell it.
+_BOUND_PREFIX = re.compile(r"\b(hyper|hypo|pseudo|dys|thrombo|peri|intra|extra|supra|neuro|cardio|nephro|"
+                           r"hepato|myelo|oto|poly|micro|macro|multi|non|pre|post|anti) (?=[a-zA-Z]{3})", re.I)
 _ES_PLURAL = re.compile(r"(?:ss|x|z|ch|sh|us)es$")
 _NO_S_PLURAL = re.compile(r"(?:ss|us|is)$")
 
 
 def term_variants(s: str, keep_case: bool = False) -> list[str]:
-    """Normalised form of ``s`` followed by singular variants of its last word.
+    """Normalised form of ``s`` followed by singular variants of its last word, then each of those
+    with bound prefixes closed up (``hyper uricemia`` -> ``hyperuricemia``).
 
     ``-ies`` -> ``-y``; ``-sses/-xes/-zes/-ches/-shes`` -> drop ``es``; otherwise ``-s`` -> drop it,
     except after ``ss``, ``us``, ``is`` (``abscess``, ``virus``, ``sepsis`` stay as they are).
     Only words of four or more characters are singularised.
     """
     norm = normalize_term(s, keep_case=keep_case)
+    out = _singular_variants(norm)
+    if " " in norm and _BOUND_PREFIX.search(norm):
+        out += [v for v in (_BOUND_PREFIX.sub(r"\1", x) for x in out) if v not in out]
+    return out
+
+
+def _singular_variants(norm: str) -> list[str]:
     out = [norm]
     head, _, last = norm.rpartition(" ")
     low = last.lower()

@@ -59,6 +59,15 @@ def test_term_variants():
     assert "platelet" in term_variants("platelets")
 
 
+def test_bound_prefixes_closed_up(vocab):
+    """'hyper-uricaemia', 'thrombo-embolisms': the vocabularies write these as one word."""
+    assert term_variants("hyper-uricaemia") == ["hyper uricemia", "hyperuricemia"]
+    assert "venous thromboembolism" in term_variants("venous thrombo-embolisms")
+    assert term_variants("Hypo-Kalaemia", keep_case=True)[-1] == "HypoKalaemia"   # same shape in both modes
+    assert term_variants("anti PF4") == ["anti pf 4"]                               # only before a word
+    assert one(vocab, "hyper-uricaemia").label == "Hyperuricemia"
+
+
 # -- the required lookups ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text", ["IL-6", "interleukin 6", "Interleukin-6", "IL6", "interleukin-6"])
