@@ -30,3 +30,26 @@ def test_change_of_an_analyte_stays_a_lab_marker(nlp):
     assert ents["serum creatinine"][0] == "lab_marker"
     assert ents["platelet count"][0] == "lab_marker"
     assert not [t for t in ents if t.split()[0] in ("increased", "low")]
+
+
+@pytest.mark.parametrize("text, parts", [
+    ("ifosfamide/mesna", ["ifosfamide", "/", "mesna"]),
+    ("IL-6/IL-10", ["IL-6", "/", "IL-10"]),
+    ("5-FU/leucovorin-induced", ["5-FU", "/", "leucovorin", "-", "induced"]),
+    ("heparin-induced", ["heparin", "-", "induced"]),
+    ("mg/kg", ["mg/kg"]), ("mmol/L", ["mmol/L"]), ("and/or", ["and/or"]), ("1/2", ["1/2"])])
+def test_compound_parts(text, parts):
+    from kgbuild.tokenization import compound_parts
+    assert compound_parts(text) == parts
+
+
+def test_drugs_joined_by_a_slash(nlp):
+    """Each drug of 'sulfamethoxazole/trimethoprim' or 'ifosfamide/mesna' is found (the slash-joined
+    token hid both); a combination named with a slash stays one concept."""
+    ents = _dictionary_ents(nlp, "She took ifosfamide/mesna, then sulfamethoxazole/trimethoprim and "
+                                 "piperacillin/tazobactam at 4 mg/kg.")
+    assert {"ifosfamide", "mesna", "sulfamethoxazole", "trimethoprim"} <= set(ents)
+    assert ents["piperacillin/tazobactam"][0] == "drug"
+    doc = nlp("Generalized erythema developed after paclitaxel/carboplatin.")
+    assert [t.text for t in doc][4:7] == ["paclitaxel", "/", "carboplatin"]
+    assert doc.text == "Generalized erythema developed after paclitaxel/carboplatin."
