@@ -268,8 +268,8 @@ class ClaimExtractor:
                 continue
             gap = [t.lower_ for t in doc[last.end:a.start]]
             clause = any(a_ == "," and b_ == "and" for a_, b_ in zip(gap, gap[1:]))   # ", and" joins clauses
-            if gap and not clause and len(gap) <= 4 and ("and" in gap or "," in gap or "or" in gap) and \
-                    all(g in {",", "and", "or", "as", "well", "serum", "plasma", "levels", "level", "the",
+            if gap and not clause and len(gap) <= 4 and ("and" in gap or "," in gap or "or" in gap or "/" in gap) and \
+                    all(g in {",", "and", "or", "/", "as", "well", "serum", "plasma", "levels", "level", "the",
                               "concentrations", "count", "of", "also"} for g in gap) and a.type in types:
                 objs.append(a)
                 last = a
@@ -352,7 +352,8 @@ class ClaimExtractor:
                         change = self._change_sign(toks, obj.end - base, k)
                         if obj.type in MEASURABLE and change == 0:
                             continue
-                        emit(subj_l[0], "decreases" if change < 0 else "causes", obj, rule, (i, i + width))
+                        for sj in subj_l:     # "after ifosfamide and mesna", "after TMP/SMX": each drug
+                            emit(sj, "decreases" if change < 0 else "causes", obj, rule, (i, i + width))
                     continue
                 if pred == "associated_with":
                     # "X is associated with Y": reads left to right
@@ -364,7 +365,8 @@ class ClaimExtractor:
                 obj = self._left_subject(doc, args, i, sent, CONDITION | MEASURABLE, skip_preps=False)
                 subj_r = self._right_objects(doc, args, i + width, sent, CAUSAL_SUBJECT, max_gap=4)
                 if obj is not None and subj_r:
-                    emit(subj_r[0], pred, obj, "cause_marker", (i, i + width))
+                    for sj in self._same_kind(subj_r):    # "induced by paclitaxel/carboplatin": both
+                        emit(sj, pred, obj, "cause_marker", (i, i + width))
                 continue
             # therapeutic markers: "Y was treated with X", "Y resolved after X"
             if pair in TREAT_MARKERS:
@@ -430,7 +432,8 @@ class ClaimExtractor:
                         obj = None
                     if subj_r and obj is not None:
                         sign = -1 if low in DECREASE_VERBS else 1
-                        emit(subj_r[0], "decreases" if sign < 0 else "causes", obj, "passive_verb", (i, i + 1))
+                        for sj in self._same_kind(subj_r):
+                            emit(sj, "decreases" if sign < 0 else "causes", obj, "passive_verb", (i, i + 1))
                     continue
                 if low.endswith("ed") and self._stative(toks, k):
                     continue       # "ALT was markedly elevated", "a raised CRP": a state, not a relation
@@ -459,10 +462,17 @@ class ClaimExtractor:
         return out
 
     @staticmethod
+    def _same_kind(subjects: list[Arg]) -> list[Arg]:
+        """The first of coordinated subjects and those of its kind (drugs with a drug: "induced by
+        A and B"; not "induced by A and worsened by fever")."""
+        drug = subjects[0].type in DRUGLIKE
+        return [s for s in subjects if (s.type in DRUGLIKE) == drug]
+
+    @staticmethod
     def _coordinated_before(doc: Doc, args: list[Arg], subj: Arg) -> list[Arg]:
         """Mentions of the subject's type coordinated before it ("A, B and C"), nearest last."""
         out, k = [], subj.start
-        while k > 0 and doc[k - 1].lower_ in {"and", "or", ","}:
+        while k > 0 and doc[k - 1].lower_ in {"and", "or", ",", "/"}:
             prev = next((a for a in args if a.end == k - 1 and a.type == subj.type and not a.coref), None)
             if prev is None:
                 break

@@ -255,3 +255,16 @@ def test_participle_phrase_is_the_process_the_report_names(extractor):
     label = {e.id: e.label.lower() for e in ex.entities}
     claims = [(label[c.subject], c.predicate, label[c.object], c.negated, c.hedged) for c in ex.claims]
     assert has(claims, "t cell activation", "increases", "interferon-gamma"), claims
+
+
+@pytest.mark.parametrize("text, drugs, obj", [
+    ("Severe hypersensitivity was induced by paclitaxel/carboplatin.", ("paclitaxel", "carboplatin"), "hypersensitivity"),
+    ("Neutropenia was caused by ifosfamide and etoposide.", ("ifosfamide", "etoposide"), "neutropenia"),
+    ("Erythema developed 3 weeks after sulfamethoxazole/trimethoprim.", ("sulfamethoxazole", "trimethoprim"), "erythema"),
+])
+def test_coordinated_drugs_after_the_trigger_each_get_the_claim(extractor, text, drugs, obj):
+    """Drugs joined by 'and' or '/' after 'induced by', 'caused by' or 'after' are each a suspect
+    (only the first was before)."""
+    claims = claims_of(extractor, text)
+    for d in drugs:
+        assert has(claims, d, "causes", obj), (d, claims)
