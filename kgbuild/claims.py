@@ -80,7 +80,15 @@ CAUSE_MARKERS = {("secondary", "to"): "causes", ("due", "to"): "causes", ("attri
                  ("related", "to"): "associated_with", ("associated", "with"): "associated_with",
                  ("linked", "to"): "associated_with", ("consequence", "of"): "causes",
                  ("complication", "of"): "causes", ("result", "of"): "causes", ("following",): "after",
-                 ("after",): "after", ("during",): "after"}
+                 ("after",): "after", ("during",): "after", ("while", "receiving"): "after",
+                 ("while", "taking"): "after", ("while", "on"): "after", ("while", "using"): "after"}
+# "acute lamotrigine poisoning", "carbamazepine toxicity": what a condition named by these nouns right
+# after a drug causes, the drug causes
+TOXICITY_NOUNS = {"poisoning", "toxicity", "overdose", "overdosage", "intoxication", "ingestion"}
+# "the role of X in the pathogenesis of Y"
+ROLE_NOUNS = {"role", "responsibility", "involvement", "implication", "contribution"}
+ETIOLOGY_NOUNS = {"pathogenesis", "etiology", "aetiology", "development", "genesis", "occurrence", "induction",
+                  "causation"}
 TREAT_MARKERS = {("treated", "with"), ("managed", "with"), ("resolved", "with"), ("resolved", "after"),
                  ("resolved", "following"), ("improved", "with"), ("improved", "after"), ("improved", "following"),
                  ("responded", "to"), ("subsided", "with"), ("subsided", "after"), ("reversed", "with"),
@@ -262,6 +270,12 @@ class ClaimExtractor:
         first = next((a for a in right if a.type in types), None)
         if first is None or first.start - pos > max_gap:
             return []
+        if first.type == "drug_class":
+            # "the tyrosine kinase inhibitor sunitinib", "the SSRIs paroxetine and sertraline": the
+            # class is an apposition of the drugs named right after it
+            named = next((a for a in right if a.start == first.end and a.type == "drug"), None)
+            if named is not None:
+                first = named
         objs, last = [first], first
         for a in right:
             if a.start < last.end or a is first:
@@ -328,9 +342,23 @@ class ClaimExtractor:
                 if obj is None:
                     objs = self._right_objects(doc, args, i + 1, sent, CONDITION | MEASURABLE, max_gap=2)
                     obj = objs[0] if objs else None
-                if subj is not None and obj is not None and subj.type in {"drug", "chemical", "cytokine", "process"}:
+                agent = subj is not None and (subj.type in {"drug", "drug_class", "chemical", "cytokine", "process"} or (
+                    subj.type == "lab_marker" and low != "associated" and low != "related"))   # "triiodothyronine-induced"
+                if agent and obj is not None and not (subj.type == "lab_marker" and obj.type not in CONDITION):
                     pred = "associated_with" if low in {"associated", "related"} else "causes"
                     emit(subj, pred, obj, "compound", (i - 1, i + 1))
+                continue
+            # "the role of X in the pathogenesis of Y"
+            if low in ROLE_NOUNS and nxt == "of":
+                subj = next((a for a in args if a.start == i + 2 and a.type in DRUGLIKE), None)
+                if subj is not None:
+                    j = subj.end
+                    words = [t.lower_ for t in doc[j:min(j + 4, sent.end)]]
+                    if words[:1] == ["in"]:
+                        skip = 2 if words[1:2] in (["the"], ["a"]) else 1
+                        if words[skip:skip + 1] and words[skip] in ETIOLOGY_NOUNS and words[skip + 1:skip + 2] == ["of"]:
+                            for o in self._right_objects(doc, args, j + skip + 2, sent, CONDITION, max_gap=2):
+                                emit(subj, "causes", o, "cause_marker", (i, i + 2))
                 continue
             # "Y secondary to X", "Y due to X", "Y after X"
             key = pair if pair in CAUSE_MARKERS else ((low,) if (low,) in CAUSE_MARKERS else None)
@@ -459,6 +487,16 @@ class ClaimExtractor:
                     if via is not None and pred != "decreases" and via.curie != subj.curie:
                         emit(subj, "causes", via, "mechanism", (o.end, o.end + 1))
                         emit(via, pred, o, "mechanism", (o.end, o.end + 1))
+        # "acute lamotrigine poisoning (may result in) encephalopathy": what the poisoning/toxicity
+        # of a drug causes, the drug causes ("drug causes toxicity" itself says nothing a curator needs)
+        for a in args:
+            if a.type in CONDITION and doc[a.end - 1].lower_ in TOXICITY_NOUNS:
+                drug = next((d for d in args if d.end == a.start and d.type in DRUGLIKE), None)
+                if drug is None:
+                    continue
+                for c in list(out):
+                    if c.subject is a and c.predicate == "causes" and c.object is not drug:
+                        emit(drug, "causes", c.object, c.rule, c.trigger, 0.9)
         return out
 
     @staticmethod
