@@ -147,8 +147,9 @@ _NO_S_PLURAL = re.compile(r"(?:ss|us|is)$")
 
 
 def term_variants(s: str, keep_case: bool = False) -> list[str]:
-    """Normalised form of ``s`` followed by singular variants of its last word, then each of those
-    with bound prefixes closed up (``hyper uricemia`` -> ``hyperuricemia``).
+    """Normalised form of ``s`` followed by singular variants of its last word ("X vaccination" or
+    "X immunization": "X vaccine(s)"), then each of those with bound prefixes closed up
+    (``hyper uricemia`` -> ``hyperuricemia``).
 
     ``-ies`` -> ``-y``; ``-sses/-xes/-zes/-ches/-shes`` -> drop ``es``; otherwise ``-s`` -> drop it,
     except after ``ss``, ``us``, ``is`` (``abscess``, ``virus``, ``sepsis`` stay as they are).
@@ -161,10 +162,17 @@ def term_variants(s: str, keep_case: bool = False) -> list[str]:
     return out
 
 
+# "hepatitis B vaccination", "influenza immunization": the vaccine the vocabulary names
+_VACCINATION = {"vaccination", "vaccinations", "immunization", "immunizations", "immunisation", "immunisations"}
+
+
 def _singular_variants(norm: str) -> list[str]:
     out = [norm]
     head, _, last = norm.rpartition(" ")
     low = last.lower()
+    if head and low in _VACCINATION:
+        out += [f"{head} {'V' if last[0].isupper() else 'v'}accine{s}" for s in ("", "s")]
+        return out
     if len(last) < 4 or not low.endswith("s"):
         return out
     cands = []

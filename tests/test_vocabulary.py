@@ -68,6 +68,13 @@ def test_bound_prefixes_closed_up(vocab):
     assert one(vocab, "hyper-uricaemia").label == "Hyperuricemia"
 
 
+def test_vaccination_names_its_vaccine(vocab):
+    assert term_variants("hepatitis B vaccination")[1:] == ["hepatitis b vaccine", "hepatitis b vaccines"]
+    assert one(vocab, "hepatitis B vaccination").label == "Hepatitis B Vaccines"
+    assert one(vocab, "influenza immunisation").type == "drug"
+    assert term_variants("vaccination") == ["vaccination"]
+
+
 # -- the required lookups ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text", ["IL-6", "interleukin 6", "Interleukin-6", "IL6", "interleukin-6"])
