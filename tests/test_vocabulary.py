@@ -317,6 +317,10 @@ def test_corpus_lexicon_adds_names_and_mesh_ids(vocab, monkeypatch):
     # the vocabulary's own headings are not overruled by a corpus convention
     hep = one(vocab, "hepatitis")
     assert hep.label.lower() == "hepatitis" and "MESH:D056486" not in hep.ids
+    # a heading whose MeSH record is newer than the corpus keeps its id and gains the one indexed
+    # for it when the corpus was annotated (MeSH's previous indexing: Hyperthermia <- Fever)
+    hyper = one(vocab, "hyperthermia")
+    assert hyper.curie == "MESH:D000084462" and "MESH:D005334" in hyper.xrefs
     # nor the seed's curated readings: "steroids" stays glucocorticoids, without MeSH Steroids as an xref
     steroids = one(vocab, "steroids")
     assert steroids.label == "Glucocorticoids" and "MESH:D013256" not in steroids.ids
@@ -355,3 +359,15 @@ def test_corpus_lexicon_stops_generic_condition_names(vocab):
     for name in ("side effects", "drug withdrawal", "grade 3"):
         assert not [c for c in vocab.lookup(name) if c.type in ("disease", "adverse_event")], name
     assert one(vocab, "adverse drug reaction").type == "disease"       # the specific term stays
+
+
+def test_lexicon_knows_which_mesh_records_are_newer_than_its_corpus(tmp_path):
+    spec = importlib.util.spec_from_file_location("train_lexicon", Path(__file__).parents[1] / "training" / "train_lexicon.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    f = tmp_path / "tiny.PubTator"
+    f.write_text("1|t|Title\n1|a|Abstract\n1\t0\t5\tfever\tDisease\tD005334\n1\t6\t9\tx\tChemical\tC580162|D066126\n\n")
+    newest = mod.newest_mesh(f)
+    assert newest == {"D": 66126, "C": 580162}
+    assert mod.newer_than("MESH:D000084462", newest) and not mod.newer_than("MESH:D005334", newest)
+    assert not mod.newer_than("HP:0001945", newest) and not mod.newer_than("MESH:C000595213", {})

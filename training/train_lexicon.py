@@ -24,9 +24,11 @@ Each kept name is then checked against the bundled vocabulary (``mode``):
   ("steroid" under Glucocorticoids): the name now means the row's concept, which is created (MeSH
   heading as label) when no concept has that MeSH id;
 * ``xref``: the vocabulary's concept for the name *is* the MeSH record (same name up to plurals,
-  "gemcitabine" CHEBI ↔ MESH:C056507), or has no MeSH id at all (HP "Nephrotoxicity"): the MeSH id
-  the annotators chose becomes one of its xrefs (for the latter, the MeSH heading indexers use for it:
-  Kidney Diseases);
+  "gemcitabine" CHEBI ↔ MESH:C056507), or has no MeSH id at all (HP "Nephrotoxicity"), or is
+  named by the row's name but has only MeSH records newer than the corpus (numbered above any the
+  corpus uses: "hyperthermia" is D000084462 now, Fever D005334 when BC5CDR was annotated): the MeSH id the annotators chose
+  becomes one of its xrefs (for the latter two, the MeSH heading indexers use or used for it:
+  Kidney Diseases, Fever);
 * not written: rows the vocabulary already agrees with; the vocabulary's stop words ("oxygen",
   "gold"), dropped concepts (MESH:D004194 Disease) and the names its hand-curated seed gives ("steroids"
   means glucocorticoids in case reports), as ontologies/seed_concepts.tsv lists them; names that are the vocabulary's own heading
@@ -178,9 +180,29 @@ def seed_exclusions(path: Path = ROOT / "ontologies" / "seed_concepts.tsv") -> t
     return stops, dropped, named
 
 
-def against_vocabulary(rows: list[dict], vocab) -> Counter:
+def newest_mesh(path: Path) -> dict[str, int]:
+    """The highest MeSH descriptor (D) and supplementary concept (C) number the corpus uses at all:
+    records numbered above them were created after it was annotated."""
+    top = {"D": 0, "C": 0}
+    for line in open(path, encoding="utf-8"):
+        f = line.rstrip("\n").split("\t")
+        if len(f) >= 6 and f[1].isdigit():
+            for i in f[5].split("|"):
+                if i[:1] in top and i[1:].isdigit():
+                    top[i[0]] = max(top[i[0]], int(i[1:]))
+    return top
+
+
+def newer_than(curie: str, newest: dict[str, int]) -> bool:
+    local = curie.split(":", 1)[1] if curie.startswith("MESH:") else ""
+    return bool(newest) and local[:1] in newest and local[1:].isdigit() and int(local[1:]) > newest[local[0]]
+
+
+def against_vocabulary(rows: list[dict], vocab, newest: dict[str, int] | None = None) -> Counter:
     """Decide per row how it applies over the vocabulary (``mode``), dropping the rows that would
-    change nothing or overrule the vocabulary's own heading. Returns counts per decision."""
+    change nothing or overrule the vocabulary's own heading. Returns counts per decision.
+    `newest` (see `newest_mesh`): a concept whose MeSH records are all newer than the corpus gets
+    the record its annotators used as an xref (MeSH's previous indexing)."""
     from kgbuild.entity_matcher import choose_concept
     kept, stats = [], Counter()
     stops, dropped, seed_named = seed_exclusions()
@@ -211,8 +233,14 @@ def against_vocabulary(rows: list[dict], vocab) -> Counter:
             elif not any(x.startswith("MESH:") for x in own.ids):   # no MeSH id yet: the one indexers use
                 r["mode"], r["concept"] = "xref", own.curie
             elif any(normalize_term(h.label) == normalize_term(surface) for h in hits):
-                stats["the vocabulary's own heading (kept)"] += 1   # e.g. hepatitis stays Hepatitis
-                continue
+                heading = next(h for h in hits if normalize_term(h.label) == normalize_term(surface))
+                if not (newest and all(newer_than(x, newest) for x in heading.ids if x.startswith("MESH:"))):
+                    stats["the vocabulary's own heading (kept)"] += 1   # e.g. hepatitis stays Hepatitis
+                    continue
+                # the heading's MeSH record is newer than the corpus (e.g. Hyperthermia, D000084462),
+                # whose annotators used the one indexed for it then (Fever, D005334): an xref
+                r["mode"], r["concept"] = "xref", heading.curie
+                stats["of the xrefs: previous indexing of a newer MeSH record"] += 1
             else:
                 r["mode"], r["concept"] = "name", ""               # an entry term read another way
         stats[r["mode"]] += 1
@@ -278,7 +306,7 @@ def main(argv=None):
     for r in rows:
         r["label"] = labels.get(r["mesh"]) or r["term"].lstrip("=")
     from kgbuild.vocabulary import DEFAULT_PATH, Vocabulary
-    stats = against_vocabulary(rows, Vocabulary.from_tsv(DEFAULT_PATH))
+    stats = against_vocabulary(rows, Vocabulary.from_tsv(DEFAULT_PATH), newest_mesh(args.pubtator))
     rows.sort(key=lambda r: (r["type"], normalize_term(r["term"]), r["mesh"]))
     header = {"min_count": args.min_count, "min_share": args.min_share, "min_rate": args.min_rate,
               "mesh_labels": bool(labels), "decisions": stats}
