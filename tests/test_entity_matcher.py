@@ -53,3 +53,9 @@ def test_drugs_joined_by_a_slash(nlp):
     doc = nlp("Generalized erythema developed after paclitaxel/carboplatin.")
     assert [t.text for t in doc][4:7] == ["paclitaxel", "/", "carboplatin"]
     assert doc.text == "Generalized erythema developed after paclitaxel/carboplatin."
+
+
+def test_nausea_and_vomiting_are_two_findings(nlp):
+    ents = _dictionary_ents(nlp, "She had nausea and vomiting after cisplatin.")
+    assert ents["nausea"][0] == "disease" and ents["vomiting"][0] == "disease"
+    assert "nausea and vomiting" not in ents
