@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .vocabulary import Concept, Vocabulary, normalize_term, term_variants
+from .vocabulary import Concept, Vocabulary, normalize_term, normalized_variants
 
 MAX_TOKENS = 8
 TYPE_PRIORITY = {"drug": 0, "cytokine": 1, "lab_marker": 2, "process": 3, "disease": 4,
@@ -63,7 +63,7 @@ class VocabularyMatcher:
     def _lookup(self, key: str, cs_key: str) -> list[Concept]:
         found = self._hits(key, cs_key)
         if not found:
-            for variant, cs_variant in zip(term_variants(key)[1:], term_variants(cs_key, keep_case=True)[1:]):
+            for variant, cs_variant in zip(normalized_variants(key)[1:], normalized_variants(cs_key)[1:]):
                 found = self._hits(variant, cs_variant)
                 if found:
                     break

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-__all__ = ["Concept", "Vocabulary", "normalize_term", "term_variants", "DEFAULT_PATH", "CONCEPT_TYPES"]
+__all__ = ["Concept", "Vocabulary", "normalize_term", "term_variants", "normalized_variants", "DEFAULT_PATH", "CONCEPT_TYPES"]
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "vocabulary.tsv.gz"
 # Names as curated corpora ground them (training/train_lexicon.py); applied over the bundled vocabulary.
@@ -155,9 +155,17 @@ def term_variants(s: str, keep_case: bool = False) -> list[str]:
     except after ``ss``, ``us``, ``is`` (``abscess``, ``virus``, ``sepsis`` stay as they are).
     Only words of four or more characters are singularised.
     """
-    norm = normalize_term(s, keep_case=keep_case)
+    return normalized_variants(normalize_term(s, keep_case=keep_case))
+
+
+_PREFIX_WORDS = frozenset(_BOUND_PREFIX.pattern.split("(")[1].split(")")[0].split("|"))
+
+
+def normalized_variants(norm: str) -> list[str]:
+    """`term_variants` of a name already normalised (the matcher's hot path: no second
+    normalisation, and the prefix regex only runs when a word is one of the prefixes)."""
     out = _singular_variants(norm)
-    if " " in norm and _BOUND_PREFIX.search(norm):
+    if " " in norm and not _PREFIX_WORDS.isdisjoint(norm.lower().split()[:-1]):
         out += [v for v in (_BOUND_PREFIX.sub(r"\1", x) for x in out) if v not in out]
     return out
 
