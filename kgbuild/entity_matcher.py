@@ -29,6 +29,26 @@ _NEVER_FIRST = {"her", "his", "their", "its", "our", "my", "your", "a", "an", "t
 _CHANGE_WORDS = {"increased", "elevated", "raised", "decreased", "reduced", "lowered", "high", "low", "rising",
                  "falling", "abnormal", "impaired", "increase", "decrease", "elevation", "reduction"}
 _CONDITION_TYPES = {"disease", "adverse_event"}
+# A condition named by its adjective ("became lethargic", "was hypokalemic", "psychotic"): the noun
+# the vocabulary knows, tried for a predicated one-word mention only and kept only when it is a condition.
+_ADJECTIVE_ENDINGS = ("ic", "ous", "tensive")
+_AFTER_PREDICATE = {"and", "or", "after", "following", "during", "with", "while", "since", "on", "in", "at",
+                    "for", "from", "within", "by", "but", "despite", "when", "due", "secondary"}
+
+
+def adjective_nouns(word: str) -> list[str]:
+    """Nouns an adjective of a condition may come from: -otic -> -osis (psychotic), -ic -> -ia
+    (hypokalemic, hypoxic), -ic -> -y (lethargic, neuropathic), -ic -> -a (apneic), -atous -> -a
+    (edematous), -ous -> '' (stuporous), -tensive -> -tension (hypertensive)."""
+    if word.endswith("tensive"):
+        return [word[:-3] + "ion"]
+    if word.endswith("atous"):
+        return [word[:-4]]
+    if word.endswith("ous"):
+        return [word[:-3]]
+    stem = word[:-2]
+    out = [stem[:-1] + "sis"] if word.endswith("otic") else []
+    return out + [stem + "ia", stem + "y", stem + "a"]
 # Units and other short forms that follow numbers ("10,000 IU", "5 U") are not concepts.
 _UNITS = {"iu", "u", "ml", "mg", "g", "kg", "l", "dl", "mmol", "umol", "nmol", "pmol", "ng", "pg", "mcg",
           "ug", "h", "hr", "min", "s", "cm", "mm", "mmhg", "bpm", "meq", "units", "unit"}
@@ -60,11 +80,16 @@ class VocabularyMatcher:
                 self._norm_cache[text] = n
         return n
 
-    def _lookup(self, key: str, cs_key: str) -> list[Concept]:
+    def _lookup(self, key: str, cs_key: str, adjective: bool = False) -> list[Concept]:
         found = self._hits(key, cs_key)
         if not found:
             for variant, cs_variant in zip(normalized_variants(key)[1:], normalized_variants(cs_key)[1:]):
                 found = self._hits(variant, cs_variant)
+                if found:
+                    break
+        if not found and adjective and " " not in key and len(key) > 6 and key.endswith(_ADJECTIVE_ENDINGS):
+            for noun in adjective_nouns(key):
+                found = [c for c in self._hits(noun, noun) if c.type in _CONDITION_TYPES]
                 if found:
                     break
         return found
@@ -96,7 +121,10 @@ class VocabularyMatcher:
                 if not key:
                     continue
                 span = doc[i:j]
-                found = self._lookup(key, " ".join(x for x in cases[i:j] if x))
+                # an adjective names a condition only where it is predicated ("became lethargic",
+                # "was hypokalemic and confused"), not where it modifies a noun ("ophthalmic Graves disease")
+                adjective = j == i + 1 and (j >= n or not doc[j].is_alpha or doc[j].lower_ in _AFTER_PREDICATE)
+                found = self._lookup(key, " ".join(x for x in cases[i:j] if x), adjective)
                 if found:
                     concept = choose_concept(found, span.text)
                     if change_first and not self._named_by_change(concept, norms[i + 1:j], cases[i + 1:j]):

@@ -59,3 +59,19 @@ def test_nausea_and_vomiting_are_two_findings(nlp):
     ents = _dictionary_ents(nlp, "She had nausea and vomiting after cisplatin.")
     assert ents["nausea"][0] == "disease" and ents["vomiting"][0] == "disease"
     assert "nausea and vomiting" not in ents
+
+
+def test_predicated_adjective_names_its_condition(nlp):
+    """'became lethargic', 'was hypokalemic': the condition; an adjective before a noun is left alone."""
+    ents = _dictionary_ents(nlp, "After lithium he became lethargic and hypokalemic; she was stuporous.")
+    assert ents["lethargic"][1] == "MESH:D053609" and ents["stuporous"][0] == "disease"
+    assert ents["hypokalemic"][0] == "disease"
+    ents = _dictionary_ents(nlp, "Ophthalmic Graves disease followed an ischemic event.")
+    assert "Ophthalmic" not in ents and "ischemic" not in ents
+
+
+def test_adjective_nouns():
+    from kgbuild.entity_matcher import adjective_nouns
+    assert adjective_nouns("psychotic")[0] == "psychosis"
+    assert "lethargy" in adjective_nouns("lethargic") and "hypoxia" in adjective_nouns("hypoxic")
+    assert adjective_nouns("hypotensive") == ["hypotension"] and adjective_nouns("edematous") == ["edema"]
