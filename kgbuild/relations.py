@@ -452,6 +452,32 @@ class RelationModel:
         return self.thresholds["same_sentence" if cand.same_sentence else "cross_sentence"]
 
 
+PATIENT_NOUNS = {"man", "men", "woman", "women", "patient", "patients", "boy", "boys", "girl", "girls", "child",
+                 "children", "infant", "infants", "neonate", "person", "people", "adult", "adults", "female",
+                 "male", "subject", "subjects", "individual", "individuals", "case", "cases", "baby", "mother"}
+INDICATION_BEFORE = {("diagnosed", "with"), ("diagnosed", "of"), ("diagnosed", "as"), ("history", "of"),
+                     ("treatment", "of"), ("exacerbation", "of"), ("attention", "for"), ("therapy", "for"),
+                     ("treated", "for"), ("indicated", "for")}
+
+
+def _patient_condition(doc: Doc, m: Mention) -> bool:
+    """The condition mention is what the patient has or is treated for, not an effect: "a
+    45-year-old man with CML", "patients with psoriatic arthritis", "diagnosed with ankylosing
+    spondylitis", "an acute exacerbation of Crohn's disease". The classifier, trained on
+    abstracts, scores such comorbidities and indications as caused; the rules read indications
+    themselves."""
+    before = [t.lower_ for t in doc[max(0, m.start - 4):m.start]]
+    if len(before) >= 2 and tuple(before[-2:]) in INDICATION_BEFORE:
+        return True
+    if "with" in before:
+        k = max(i for i in range(max(0, m.start - 4), m.start) if doc[i].lower_ == "with")
+        if any(t.is_punct or t.lower_ in {"and", "or", "who", "which"} for t in doc[k + 1:m.start]):
+            return False
+        prev = doc[k - 1] if k > 0 else None
+        return prev is not None and (prev.lower_ in PATIENT_NOUNS or prev.lower_.endswith("old"))
+    return False
+
+
 def _arg(m: Mention) -> Arg:
     return Arg(m.start, m.end, m.curie, m.type)
 
@@ -485,6 +511,8 @@ class RelationClassifier:
                 continue
             if cand.negated and not cand.same_sentence:
                 continue            # a negated mention elsewhere says nothing about this drug
+            if _patient_condition(doc, cand.pair[1]):
+                continue            # "a man with gout", "diagnosed with CML", "for Crohn's disease"
             threshold = self.model.threshold(cand, long_document)
             if threshold is None:
                 continue

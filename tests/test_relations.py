@@ -79,3 +79,17 @@ def test_dependency_path_features():
     path = [f for f in feats if f.startswith(("p:", "p_top:", "p_chem_dep:", "p_cond_dep:"))]
     assert {"p:nsubj|dobj", "p_top:caused", "p_chem_dep:nsubj", "p_cond_dep:dobj"} <= set(path), path
     assert not any(f.startswith(("p:", "p_top:")) for f in without[0].features)
+
+
+@pytest.mark.parametrize("text, drug, disease, effect", [
+    ("A 45-year-old man with CML on imatinib treatment presented with herpetic rash and acute liver failure.",
+     "imatinib", "myeloid", "liver failure"),
+    ("A 52 year-old male patient diagnosed of ankylosing spondylitis presented with an iron deficiency anemia "
+     "after a ten-month treatment of methotrexate.", "methotrexate", "spondylitis", "anemia"),
+])
+def test_the_patients_disease_is_no_effect_of_the_drug(extractor, text, drug, disease, effect):
+    """'a man with CML', 'diagnosed of ankylosing spondylitis': what the patient has (or the drug's
+    indication) is not caused by the drug; the adverse event in the same sentence still is."""
+    claims = claims_of(extractor, text)
+    assert not [c for c in claims if drug in c[0] and disease in c[2] and not c[3]], claims
+    assert [c for c in claims if drug in c[0] and effect in c[2] and not c[3]], claims
