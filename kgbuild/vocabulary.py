@@ -140,8 +140,10 @@ def normalize_term(s: str, keep_case: bool = False) -> str:
 
 # Bound prefixes written apart or with a hyphen ("hyper-uricaemia", "thrombo-embolism",
 # "post-operative"): the lookup also tries the word closed up, the way vocabularies spell it.
-_BOUND_PREFIX = re.compile(r"\b(hyper|hypo|pseudo|dys|thrombo|peri|intra|extra|supra|neuro|cardio|nephro|"
-                           r"hepato|myelo|oto|poly|micro|macro|multi|non|pre|post|anti) (?=[a-zA-Z]{3})", re.I)
+_PREFIX_WORDS = frozenset(("hyper", "hypo", "pseudo", "dys", "thrombo", "peri", "intra", "extra", "supra", "neuro",
+                           "cardio", "nephro", "hepato", "myelo", "oto", "poly", "micro", "macro", "multi", "non",
+                           "pre", "post", "anti"))
+_BOUND_PREFIX = re.compile(r"\b(" + "|".join(sorted(_PREFIX_WORDS)) + r") (?=[a-zA-Z]{3})", re.I)
 _ES_PLURAL = re.compile(r"(?:ss|x|z|ch|sh|us)es$")
 _NO_S_PLURAL = re.compile(r"(?:ss|us|is)$")
 
@@ -156,9 +158,6 @@ def term_variants(s: str, keep_case: bool = False) -> list[str]:
     Only words of four or more characters are singularised.
     """
     return normalized_variants(normalize_term(s, keep_case=keep_case))
-
-
-_PREFIX_WORDS = frozenset(_BOUND_PREFIX.pattern.split("(")[1].split(")")[0].split("|"))
 
 
 def normalized_variants(norm: str) -> list[str]:
