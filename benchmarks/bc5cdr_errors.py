@@ -21,27 +21,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from kgbuild.pubtator import read_pubtator  # noqa: E402
+
 CHEM = {"drug", "chemical", "vaccine", "lab_marker", "cytokine", "biomarker", "lab"}
 COND = {"adverse_event", "disease", "condition", "phenotype", "finding", "symptom", "disorder"}
 
 
 def parse(path):
-    docs, cur = [], []
-    for line in list(open(path, encoding="utf-8")) + ["\n"]:
-        if line.strip():
-            cur.append(line.rstrip("\n"))
-            continue
-        if cur:
-            pmid, _, title = cur[0].split("|", 2)
-            abstract = cur[1].split("|", 2)[2]
-            ments = []
-            for row in cur[2:]:
-                f = row.split("\t")
-                if len(f) >= 6 and f[1].isdigit():
-                    ments.append((int(f[1]), int(f[2]), f[3], f[4], [m for m in f[5].split("|") if m and m != "-1"]))
-            docs.append((pmid, title + "\n" + abstract, ments))
-            cur = []
-    return docs
+    """(pmid, title + "\n" + abstract, [(start, end, text, type, gold ids)]) per document."""
+    return [(d.pmid, d.text("\n"), [(m.start, m.end, m.text, m.type, list(m.ids)) for m in d.mentions])
+            for d in read_pubtator(path)]
 
 
 def main():

@@ -21,30 +21,22 @@ os.environ["KGBUILD_LINKER"] = "1"
 os.environ["KGBUILD_LINKER_THRESHOLD"] = "0.5"
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from kgbuild.pubtator import read_pubtator  # noqa: E402
+
 CHEM = {"drug", "chemical", "vaccine", "lab_marker", "cytokine"}
 COND = {"disease", "adverse_event"}
 THRESHOLDS = [0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.01]
 
 
 def parse_pubtator(path):
-    docs, cur = [], []
-    for line in list(open(path, encoding="utf-8")) + ["\n"]:
-        if line.strip():
-            cur.append(line.rstrip("\n"))
-            continue
-        if not cur:
-            continue
-        pmid, _, title = cur[0].split("|", 2)
-        abstract = cur[1].split("|", 2)[2]
+    """(pmid, title + "\n" + abstract, {type: gold MeSH ids}) per document."""
+    docs = []
+    for d in read_pubtator(path):
         gold = defaultdict(set)
-        for row in cur[2:]:
-            f = row.split("\t")
-            if len(f) >= 6 and f[1].isdigit():
-                for mid in f[5].split("|"):
-                    if mid and mid != "-1":
-                        gold[f[4]].add(mid)
-        docs.append((pmid, title + "\n" + abstract, gold))
-        cur = []
+        for m in d.mentions:
+            if m.ids:
+                gold[m.type].update(m.ids)
+        docs.append((d.pmid, d.text("\n"), gold))
     return docs
 
 

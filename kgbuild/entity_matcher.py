@@ -11,6 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from .model import CONDITION_TYPES
 from .vocabulary import Concept, Vocabulary, normalize_term, normalized_variants
 
 MAX_TOKENS = 8
@@ -28,7 +29,6 @@ _NEVER_FIRST = {"her", "his", "their", "its", "our", "my", "your", "a", "an", "t
 # consciousness" are conditions of their own (`_named_by_change`).
 _CHANGE_WORDS = {"increased", "elevated", "raised", "decreased", "reduced", "lowered", "high", "low", "rising",
                  "falling", "abnormal", "impaired", "increase", "decrease", "elevation", "reduction"}
-_CONDITION_TYPES = {"disease", "adverse_event"}
 # A condition named by its adjective ("became lethargic", "was hypokalemic", "psychotic"): the noun
 # the vocabulary knows, tried for a predicated one-word mention only and kept only when it is a condition.
 _ADJECTIVE_ENDINGS = ("ic", "ous", "tensive")
@@ -89,7 +89,7 @@ class VocabularyMatcher:
                     break
         if not found and adjective and " " not in key and len(key) > 6 and key.endswith(_ADJECTIVE_ENDINGS):
             for noun in adjective_nouns(key):
-                found = [c for c in self._hits(noun, noun) if c.type in _CONDITION_TYPES]
+                found = [c for c in self._hits(noun, noun) if c.type in CONDITION_TYPES]
                 if found:
                     break
         return found
@@ -148,10 +148,10 @@ class VocabularyMatcher:
     def _named_by_change(self, concept: Concept, rest: list[str], rest_cases: list[str]) -> bool:
         """A condition named with a word of change ("increased libido") whose remainder is not a
         concept other than a condition ("increased [serum creatinine]", "low [platelet count]")."""
-        if concept.type not in _CONDITION_TYPES or not any(rest):
+        if concept.type not in CONDITION_TYPES or not any(rest):
             return False
         found = self._lookup(" ".join(x for x in rest if x), " ".join(x for x in rest_cases if x))
-        return all(c.type in _CONDITION_TYPES for c in found)
+        return all(c.type in CONDITION_TYPES for c in found)
 
     def _interrupted_terms(self, doc: Doc, norms: list[str], cases: list[str]) -> list[Span]:
         """Names with their short form defined inside them: "gastrointestinal (GI) bleeding",

@@ -15,8 +15,6 @@ from .ingest import read_document
 from .pipeline import get_pipeline
 from .vocabulary import Vocabulary
 
-CONDITION_TYPES = {"disease", "adverse_event"}
-
 
 def masked_text(document: Document) -> str:
     """Document text with non-extractable sections replaced by whitespace (offsets preserved)."""

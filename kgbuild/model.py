@@ -15,6 +15,8 @@ from typing import Any
 ENTITY_TYPES = ("drug", "cytokine", "lab_marker", "adverse_event", "disease", "process", "chemical", "gene",
                 "drug_class")
 PREDICATES = ("causes", "increases", "decreases", "treats", "associated_with", "biomarker_for")
+# The types a condition (what a drug may cause or treat) has: a disease, or a disease read as an adverse event.
+CONDITION_TYPES = frozenset({"disease", "adverse_event"})
 
 # Sections that are never mined for entities or claims (they cite other work or declare interests).
 EXCLUDED_SECTIONS = frozenset({

@@ -34,10 +34,11 @@ from spacy.tokens import Doc, Span
 
 from .claims import (CAUSE_MARKERS, CAUSE_VERBS, DECREASE_VERBS, INCREASE_VERBS, PHRASAL_CAUSE, TREAT_MARKERS,
                      TREAT_VERBS, Arg, RawClaim)
+from .model import CONDITION_TYPES
 
 MODEL_DIR = Path(__file__).resolve().parent / "data" / "relations"
 SUBJECT_TYPES = {"drug", "chemical", "cytokine"}
-OBJECT_TYPES = {"disease", "adverse_event"}
+OBJECT_TYPES = CONDITION_TYPES
 # The training corpora are abstracts (BC5CDR, BioRED: at most 23 sentences) and single sentences
 # (ADE). Longer documents (full case reports) get no cross-sentence candidates, and their
 # same-sentence candidates face the "long_document" threshold (meta.json; null = not classified).

@@ -35,6 +35,13 @@ def has(claims, subj, pred, obj, negated=False, hedged=None):
     ("Tocilizumab lowered interleukin-6.", "tocilizumab", "decreases", "interleukin"),
     ("Cisplatin reduced serum magnesium.", "cisplatin", "decreases", "magnesium"),
     ("Warfarin led to gastrointestinal hemorrhage.", "warfarin", "causes", "hemorrhage"),
+    # 'while receiving X', 'the role of X in the pathogenesis of Y', what 'X poisoning' causes, a class
+    # named before its drug ('the TKI sunitinib'), and 'X-induced Y' with a hormone
+    ("She developed acute encephalopathy while receiving haloperidol.", "haloperidol", "causes", "encephalopathy"),
+    ("The role of lomustine in the pathogenesis of pulmonary fibrosis is discussed.", "lomustine", "causes", "pulmonary fibrosis"),
+    ("Acute lamotrigine poisoning resulted in severe encephalopathy.", "lamotrigine", "causes", "encephalopathy"),
+    ("Interstitial nephritis was associated with the tyrosine kinase inhibitor sunitinib.", "sunitinib", "associated_with", "nephritis"),
+    ("Triiodothyronine-induced thyrotoxicosis was diagnosed.", "triiodothyronine", "causes", "thyrotoxicosis"),
 ])
 def test_relation_patterns(extractor, text, subj, pred, obj):
     claims = claims_of(extractor, text)
@@ -268,18 +275,4 @@ def test_coordinated_drugs_after_the_trigger_each_get_the_claim(extractor, text,
     claims = claims_of(extractor, text)
     for d in drugs:
         assert has(claims, d, "causes", obj), (d, claims)
-
-
-@pytest.mark.parametrize("text, subj, pred, obj", [
-    ("She developed acute encephalopathy while receiving haloperidol.", "haloperidol", "causes", "encephalopathy"),
-    ("The role of lomustine in the pathogenesis of pulmonary fibrosis is discussed.", "lomustine", "causes", "pulmonary fibrosis"),
-    ("Acute lamotrigine poisoning resulted in severe encephalopathy.", "lamotrigine", "causes", "encephalopathy"),
-    ("Interstitial nephritis was associated with the tyrosine kinase inhibitor sunitinib.", "sunitinib", "associated_with", "nephritis"),
-    ("Triiodothyronine-induced thyrotoxicosis was diagnosed.", "triiodothyronine", "causes", "thyrotoxicosis"),
-])
-def test_nominal_and_temporal_patterns(extractor, text, subj, pred, obj):
-    """'while receiving X', 'the role of X in the pathogenesis of Y', what 'X poisoning' causes,
-    a class named before its drug ('the TKI sunitinib'), and 'X-induced Y' with a hormone."""
-    claims = claims_of(extractor, text)
-    assert has(claims, subj, pred, obj), claims
 

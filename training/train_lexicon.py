@@ -68,6 +68,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from kgbuild.pubtator import read_pubtator  # noqa: E402
 from kgbuild.vocabulary import normalize_term  # noqa: E402
 
 DEFAULT_TRAIN = ROOT.parent / "shared" / "data" / "bc5cdr" / "CDR_TrainingSet.PubTator.txt"
@@ -75,29 +76,14 @@ OUT = ROOT / "kgbuild" / "data" / "corpus_lexicon.tsv"
 TYPES = {"Chemical": "chemical", "Disease": "disease"}
 
 
-def read_pubtator(path: Path):
+def read_annotations(path: Path):
     """(text, [(surface, type, mesh_id)], [(start, end)] of every gold mention) per document;
-    text = title + ' ' + abstract."""
-    doc: list[str] = []
-    for line in list(open(path, encoding="utf-8")) + ["\n"]:
-        if line.strip():
-            doc.append(line.rstrip("\n"))
-            continue
-        if not doc:
-            continue
-        title = doc[0].split("|", 2)[2]
-        abstract = doc[1].split("|", 2)[2]
-        mentions, spans = [], []
-        for row in doc[2:]:
-            f = row.split("\t")
-            if len(f) >= 6 and f[1].isdigit():
-                spans.append((int(f[1]), int(f[2])))
-            if len(f) >= 6 and f[1].isdigit() and f[4] in TYPES:
-                ids = [i for i in f[5].split("|") if i and i != "-1"]
-                if len(ids) == 1 and len(f) < 7:            # composite mentions (7th column) are skipped
-                    mentions.append((f[3], TYPES[f[4]], "MESH:" + ids[0]))
-        yield title + " " + abstract, mentions, spans
-        doc = []
+    text = title + ' ' + abstract. Composite mentions and mentions with several ids are left out
+    of the names (not of the spans)."""
+    for d in read_pubtator(path):
+        mentions = [(m.text, TYPES[m.type], "MESH:" + m.ids[0]) for m in d.mentions
+                    if m.type in TYPES and len(m.ids) == 1 and not m.composite]
+        yield d.text(), mentions, [(m.start, m.end) for m in d.mentions]
 
 
 def mesh_labels() -> dict[str, str]:
@@ -125,7 +111,7 @@ def learn(path: Path, min_count: int, min_share: float, min_rate: float):
     annotated: dict[str, Counter] = defaultdict(Counter)       # key -> (type, mesh) counts
     surfaces: dict[str, Counter] = defaultdict(Counter)
     texts, gold_norms = [], Counter()
-    for text, mentions, _ in read_pubtator(path):
+    for text, mentions, _ in read_annotations(path):
         texts.append(" " + normalize_term(text) + " ")
         for surface, type_, mesh in mentions:
             key = normalize_term(surface)
@@ -184,10 +170,9 @@ def newest_mesh(path: Path) -> dict[str, int]:
     """The highest MeSH descriptor (D) and supplementary concept (C) number the corpus uses at all:
     records numbered above them were created after it was annotated."""
     top = {"D": 0, "C": 0}
-    for line in open(path, encoding="utf-8"):
-        f = line.rstrip("\n").split("\t")
-        if len(f) >= 6 and f[1].isdigit():
-            for i in f[5].split("|"):
+    for d in read_pubtator(path):
+        for m in d.mentions:
+            for i in m.ids:
                 if i[:1] in top and i[1:].isdigit():
                     top[i[0]] = max(top[i[0]], int(i[1:]))
     return top
@@ -259,7 +244,7 @@ def unmarked_condition_names(path: Path, min_predicted: int, max_rate: float) ->
     from kgbuild.model import Document
     extractor = Extractor()
     found, marked, concept = Counter(), Counter(), {}
-    for n, (text, _, spans) in enumerate(read_pubtator(path)):
+    for n, (text, _, spans) in enumerate(read_annotations(path)):
         for ent in extractor.from_document(Document(id=str(n), source=f"{n}.txt", text=text)).entities:
             if ent.type not in ("disease", "adverse_event"):
                 continue

@@ -28,6 +28,7 @@ from spacy.util import filter_spans, minibatch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from kgbuild.ner import MODEL, TOK2VEC  # the architecture the component loads
+from kgbuild.pubtator import read_pubtator  # noqa: E402
 
 DATA = Path("/work/shared/data")
 BC5CDR_TRAIN = DATA / "bc5cdr" / "CDR_TrainingSet.PubTator.txt"
@@ -44,24 +45,10 @@ def make_nlp():
     return nlp
 
 
-def read_pubtator(path: Path):
+def read_cdr(path: Path):
     """Yield (text, [(start, end, label)]) per document; text = title + " " + abstract."""
-    title = abstract = None
-    ents = []
-    for line in list(path.read_text(encoding="utf-8").splitlines()) + [""]:
-        if not line.strip():
-            if title is not None:
-                yield title + " " + (abstract or ""), ents
-            title = abstract = None
-            ents = []
-        elif "|t|" in line[:20]:
-            title = line.split("|t|", 1)[1]
-        elif "|a|" in line[:20]:
-            abstract = line.split("|a|", 1)[1]
-        else:
-            parts = line.split("\t")
-            if len(parts) >= 5 and parts[4] in LABELS:
-                ents.append((int(parts[1]), int(parts[2]), LABELS[parts[4]]))
+    for d in read_pubtator(path):
+        yield d.text(), [(m.start, m.end, LABELS[m.type]) for m in d.mentions if m.type in LABELS]
 
 
 def read_bio(path: Path):
@@ -134,7 +121,7 @@ def main():
 
     nlp = make_nlp()
     stats = {"aligned": 0, "misaligned": 0}
-    cdr = to_examples(nlp, read_pubtator(BC5CDR_TRAIN), stats)
+    cdr = to_examples(nlp, read_cdr(BC5CDR_TRAIN), stats)
     ncbi = to_examples(nlp, read_bio(NCBI_TRAIN), stats)
     print(f"BC5CDR train docs {len(cdr)}, NCBI train sentences {len(ncbi)}; spans aligned {stats['aligned']}, "
           f"dropped (misaligned) {stats['misaligned']}", flush=True)

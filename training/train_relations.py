@@ -44,6 +44,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from kgbuild.pubtator import read_pubtator  # noqa: E402
+
 DATA = Path("/work/shared/data")
 BC5CDR_TRAIN = DATA / "bc5cdr" / "CDR_TrainingSet.PubTator.txt"
 BC5CDR_DEV = DATA / "bc5cdr" / "CDR_DevelopmentSet.PubTator.txt"
@@ -65,48 +67,23 @@ def ade_heldout(pmid: str) -> bool:
     return zlib.crc32(pmid.encode()) % 5 == 0
 
 
-def read_pubtator(path: Path) -> list[dict]:
-    docs, cur = [], None
-    for line in list(path.read_text(encoding="utf-8").splitlines()) + [""]:
-        if not line.strip():
-            if cur:
-                docs.append(cur)
-            cur = None
-            continue
-        if cur is None:
-            cur = {"id": line.split("|", 1)[0], "title": "", "abstract": "", "types": {}, "rels": []}
-        if "|t|" in line[:20]:
-            cur["title"] = line.split("|t|", 1)[1]
-        elif "|a|" in line[:20]:
-            cur["abstract"] = line.split("|a|", 1)[1]
-        else:
-            f = line.split("\t")
-            if len(f) >= 6 and f[1].isdigit():
-                for i in f[5].split("|"):
-                    cur["types"][i] = f[4]
-            elif len(f) >= 4:
-                cur["rels"].append((f[1], f[2], f[3]))
-    for d in docs:
-        d["text"] = d["title"] + "\n" + d["abstract"]
-    return docs
-
-
 def load_corpora(dev_pmids: set[str]) -> list[dict]:
     """Examples: {corpus, id, group, text, ...labels}."""
     out = []
     for d in read_pubtator(BC5CDR_TRAIN):
-        if d["id"] in dev_pmids:
+        if d.pmid in dev_pmids:
             continue
-        cid = {(a, b) for t, a, b in d["rels"] if t == "CID"}
-        out.append({"corpus": "bc5cdr", "id": d["id"], "group": "bc5cdr:" + d["id"], "text": d["text"],
+        cid = {(a, b) for t, a, b, *_ in d.relations if t == "CID"}
+        out.append({"corpus": "bc5cdr", "id": d.pmid, "group": "bc5cdr:" + d.pmid, "text": d.text("\n"),
                     "pos": cid, "skip": set()})
     for split, path in (("biored", BIORED_TRAIN), ("biored_dev", BIORED_DEV)):
         for d in read_pubtator(path):
-            if d["id"] in dev_pmids:
+            if d.pmid in dev_pmids:
                 continue
+            types = {i: m.type for m in d.mentions for i in m.ids}
             pos, skip = set(), set()
-            for t, a, b in d["rels"]:
-                ta, tb = d["types"].get(a), d["types"].get(b)
+            for t, a, b, *_ in d.relations:
+                ta, tb = types.get(a), types.get(b)
                 if {ta, tb} != {"ChemicalEntity", "DiseaseOrPhenotypicFeature"}:
                     continue
                 chem, dis = (a, b) if ta == "ChemicalEntity" else (b, a)
@@ -114,7 +91,7 @@ def load_corpora(dev_pmids: set[str]) -> list[dict]:
                     pos.add((chem, dis))
                 elif t == "Association":
                     skip.add((chem, dis))
-            out.append({"corpus": split, "id": d["id"], "group": "biored:" + d["id"], "text": d["text"],
+            out.append({"corpus": split, "id": d.pmid, "group": "biored:" + d.pmid, "text": d.text("\n"),
                         "pos": pos, "skip": skip - pos})
     pos = defaultdict(set)
     pmid_of = {}
@@ -267,7 +244,7 @@ def main() -> None:
     a = ap.parse_args()
     t0 = time.time()
 
-    dev_pmids = {d["id"] for d in read_pubtator(BC5CDR_DEV)}
+    dev_pmids = {d.pmid for d in read_pubtator(BC5CDR_DEV)}
     examples = load_corpora(dev_pmids)
     totals = gold_totals(examples)
     print("examples:", {c: sum(1 for e in examples if e["corpus"] == c) for c in totals}, "gold pairs:", totals)
