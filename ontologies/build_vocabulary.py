@@ -53,6 +53,8 @@ DOSAGE_FORM_TREE = "D26.255"                        # Dosage Forms (tablets, inj
 # ChEBI entity falls under one of these, and has no pharmaceutical role, is typed "chemical".
 BASIC_CHEBI_CLASSES = ("CHEBI:33238", "CHEBI:33259", "CHEBI:33709", "CHEBI:35381", "CHEBI:36233",
                        "CHEBI:35366")
+PEPTIDE_TREE = "D12.644"                            # Peptides (hormones, angiotensins; not proteins)
+STRUCTURE_TREES = ("D01", "D02", "D03", "D04", "D06", "D10", "D12.125", PEPTIDE_TREE)  # not nucleic acids alone
 SMALL_MOLECULE_TREES = ("D01", "D02", "D03", "D04", "D06", "D09", "D10", "D12.125", "D13")
 DISEASE_TREES = tuple(f"C{n:02d}" for n in range(1, 27) if n != 22) + ("F03",)
 HP_ROOT = "HP:0000118"                              # Phenotypic abnormality
@@ -584,6 +586,11 @@ class Builder:
                 return "drug"
             if (chebis or any(t.startswith("D01") for t in trees)) and \
                     any(t.startswith(SMALL_MOLECULE_TREES) for t in trees):
+                return "chemical"
+            # a chemical by structure alone (Steroids, Angiotensins, Cyclic AMP): every D tree a small
+            # molecule's or a peptide's, none a protein's, enzyme's or complex's
+            if all(t.startswith(SMALL_MOLECULE_TREES + (PEPTIDE_TREE, PHARM_ACTION_TREE)) for t in d_trees) and \
+                    any(t.startswith(STRUCTURE_TREES) for t in d_trees):
                 return "chemical"
             return None
         if any(t.startswith(DISEASE_TREES) for t in trees):

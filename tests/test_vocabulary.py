@@ -141,9 +141,25 @@ def test_standard_drug_abbreviations(vocab, short, label):
         assert vocab.lookup(short.lower()) == []
 
 
-@pytest.mark.parametrize("word", ["lead", "was", "can", "water", "oxygen", "iv", "IV", "cold", "weight", "collecting"])
+@pytest.mark.parametrize("word", ["lead", "was", "can", "water", "thyroid", "ester", "peptide", "iv", "IV", "cold", "weight", "collecting"])
 def test_dangerous_words_not_found(vocab, word):
     assert vocab.lookup(word) == []
+
+
+def test_oxygen_the_gas_and_the_measure(vocab):
+    """Oxygen is given as a drug in case reports (BC5CDR marks 12 of its 14 mentions in the training
+    set); its saturation is a measurement, not the gas."""
+    assert one(vocab, "oxygen").label == "Oxygen"
+    for name in ("oxygen saturation", "SpO2"):
+        c = one(vocab, name)
+        assert c.type == "lab_marker" and c.curie == "LOINC:2708-6"
+
+
+def test_chemicals_by_structure_alone(vocab):
+    """MeSH chemicals known by their structure tree only (no ChEBI link) are concepts too; nucleic
+    acids alone ("mRNA") are not."""
+    assert one(vocab, "cyclic AMP").type == "chemical"
+    assert vocab.lookup("mRNA") == []
 
 
 def test_get_by_xref(vocab):
