@@ -49,6 +49,8 @@ def adjective_nouns(word: str) -> list[str]:
     stem = word[:-2]
     out = [stem[:-1] + "sis"] if word.endswith("otic") else []
     return out + [stem + "ia", stem + "y", stem + "a"]
+_TOXICITY_NOUNS = {"toxicity", "toxicities"}
+_COORDINATORS = {",", "and", "or", "/"}
 # Units and other short forms that follow numbers ("10,000 IU", "5 U") are not concepts.
 _UNITS = {"iu", "u", "ml", "mg", "g", "kg", "l", "dl", "mmol", "umol", "nmol", "pmol", "ng", "pg", "mcg",
           "ug", "h", "hr", "min", "s", "cm", "mm", "mmhg", "bpm", "meq", "units", "unit"}
@@ -140,6 +142,7 @@ class VocabularyMatcher:
             else:
                 i += 1
         matches += self._interrupted_terms(doc, norms, cases)
+        matches += self._organ_toxicities(doc, norms, cases)
         nested = self._nested_drugs(doc, matches, norms, cases)
         doc.ents = filter_spans(list(doc.ents) + matches)
         doc.spans["kgbuild_nested"] = nested
@@ -180,6 +183,51 @@ class VocabularyMatcher:
             if best is not None:
                 out.append(best[1])
         return out
+
+    def _organ_toxicities(self, doc: Doc, norms: list[str], cases: list[str]) -> list[Span]:
+        """"Renal toxicity", "hepatic or hematologic toxicity", "haematological, renal and
+        gastrointestinal toxicities": each organ named is a condition of that organ ("A toxicity" as the
+        vocabulary knows it, else "A disease" or "A disorder"), not the generic drug toxicity. The last
+        organ's mention spans it and the noun; the ones coordinated before it are their adjective alone."""
+        out = []
+        for k, tok in enumerate(doc):
+            if tok.lower_ not in _TOXICITY_NOUNS or k == 0:
+                continue
+            organs, i = [], k - 1           # (start, end) of each organ phrase, last first
+            while i >= 0:
+                j = i + 1
+                while i >= 0 and doc[i].is_alpha and doc[i].lower_ not in _COORDINATORS and j - i <= 3:
+                    i -= 1
+                if i + 1 == j:
+                    break
+                organs.append((i + 1, j))
+                if i >= 0 and doc[i].lower_ in _COORDINATORS:
+                    i -= 1
+                    if i >= 0 and doc[i].text == "," and doc[i + 1].lower_ in ("and", "or"):
+                        i -= 1
+                    continue
+                break
+            for n, (a, b) in enumerate(organs):
+                span = self._organ_condition(doc, norms, cases, a, b, k, last=n == 0)
+                if span is None:
+                    if n == 0:
+                        break           # the word before the noun names no organ: not this pattern
+                    continue
+                out.append(span)
+        return out
+
+    def _organ_condition(self, doc, norms, cases, a, b, noun, last) -> Span | None:
+        """The longest tail of tokens a..b that names an organ's condition, as a span (see above)."""
+        for start in range(a, b):
+            key = " ".join(x for x in norms[start:b] if x)
+            cs = " ".join(x for x in cases[start:b] if x)
+            for suffix in ("toxicity", "disease", "disorder"):
+                found = [c for c in self._lookup(f"{key} {suffix}", f"{cs} {suffix}") if c.type in CONDITION_TYPES]
+                if found:
+                    c = choose_concept(found, f"{doc[start:b].text} {suffix}")
+                    end = noun + 1 if last else b
+                    return Span(doc, start, end, label=c.type, kb_id=c.curie)
+        return None
 
     def _nested_drugs(self, doc: Doc, matches: list[Span], norms: list[str], cases: list[str]) -> list[Span]:
         """Drugs inside matched "X-induced Y" terms ("heparin-induced thrombocytopenia")."""

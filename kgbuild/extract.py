@@ -74,6 +74,53 @@ def _assign_roles(entities: dict[str, Entity], claims: list[Claim]) -> None:
             ent.type = "adverse_event"
 
 
+# MeSH keeps a descriptor of its own for some conditions when a drug brought them on, and its scope
+# notes say so ("Dyskinesia, Drug-Induced: abnormal movements ... caused by drugs"). A condition this
+# report says a drug caused is that descriptor: general condition -> drug-induced one, by MeSH id.
+DRUG_INDUCED = {
+    "MESH:D020820": "MESH:D004409",     # Dyskinesias -> Dyskinesia, Drug-Induced
+    "MESH:D011618": "MESH:D011605",     # Psychotic Disorders -> Psychoses, Substance-Induced
+    "MESH:D006505": "MESH:D056486",     # Hepatitis -> Chemical and Drug Induced Liver Injury
+    "MESH:D006967": "MESH:D004342",     # Hypersensitivity -> Drug Hypersensitivity
+    "MESH:D011595": "MESH:D017109",     # Psychomotor Agitation (akathisia) -> Akathisia, Drug-Induced
+}
+_DRUG_AGENTS = {"drug", "chemical", "drug_class", "vaccine"}
+
+
+def _drug_induced(entities: dict[str, Entity], claims: list[Claim],
+                  vocab: Vocabulary) -> tuple[dict[str, Entity], list[Claim]]:
+    """Re-ground a condition a drug is said to cause (not negated) to MeSH's drug-induced descriptor
+    (`DRUG_INDUCED`); its mentions join that concept's, and the claims follow."""
+    moved: dict[str, str] = {}
+    for c in claims:
+        ent, subj = entities.get(c.object), entities.get(c.subject)
+        if c.negated or not ent or not subj or subj.type not in _DRUG_AGENTS or ent.id in moved \
+                or c.predicate not in ("causes", "associated_with"):
+            continue
+        target = next((DRUG_INDUCED[x] for x in [ent.id, *ent.xrefs] if x in DRUG_INDUCED), None)
+        concept = vocab.get(target) if target else None
+        if concept is not None and concept.curie != ent.id:
+            moved[ent.id] = concept.curie
+    if not moved:
+        return entities, claims
+    out: dict[str, Entity] = {}
+    for curie, ent in entities.items():
+        if curie in moved:
+            concept = vocab.get(moved[curie])
+            ent = Entity(id=concept.curie, label=concept.label, type=ent.type, mentions=ent.mentions,
+                         xrefs=list(concept.xrefs), synonyms=list(concept.synonyms))
+        if ent.id in out:
+            out[ent.id].mentions = sorted(out[ent.id].mentions + ent.mentions, key=lambda m: m.start)
+        else:
+            out[ent.id] = ent
+    kept: dict[str, Claim] = {}         # a claim read twice from one sentence (once per old concept) is one
+    for c in claims:
+        c.subject, c.object = moved.get(c.subject, c.subject), moved.get(c.object, c.object)
+        if c.id not in kept or c.confidence > kept[c.id].confidence:
+            kept[c.id] = c
+    return out, list(kept.values())
+
+
 class Extractor:
     """Loads the pipeline once; `extract` and `extract_many` reuse it."""
 
@@ -85,6 +132,7 @@ class Extractor:
         doc = doc if doc is not None else self.nlp(masked_text(document))
         entities = _entities(doc, document, self.vocab)
         claims = _claims(doc, document)
+        entities, claims = _drug_induced(entities, claims, self.vocab)
         _assign_roles(entities, claims)
         return Extraction(document, list(entities.values()), claims)
 

@@ -75,3 +75,18 @@ def test_adjective_nouns():
     assert adjective_nouns("psychotic")[0] == "psychosis"
     assert "lethargy" in adjective_nouns("lethargic") and "hypoxia" in adjective_nouns("hypoxic")
     assert adjective_nouns("hypotensive") == ["hypotension"] and adjective_nouns("edematous") == ["edema"]
+
+
+def test_organ_toxicities_are_conditions_of_the_organ(nlp):
+    """'renal or hepatic toxicity' is kidney and liver disease, not the generic drug toxicity that
+    'toxicity' alone means; each organ of a coordination gets its own mention."""
+    from kgbuild.vocabulary import load
+    vocab = load()
+    doc = nlp("Cisplatin caused haematological, renal and gastrointestinal toxicities but no pulmonary toxicity.")
+    mesh = {e.text: {x for x in vocab.get(e.kb_id_).ids if x.startswith("MESH:")} for e in doc.ents}
+    assert mesh["haematological"] == {"MESH:D006402"}
+    assert "MESH:D007674" in mesh["renal"]
+    assert mesh["gastrointestinal toxicities"] == {"MESH:D005767"}
+    assert mesh["pulmonary toxicity"] == {"MESH:D008171"}
+    plain = {e.text: e.kb_id_ for e in nlp("The toxicity was mild and the dose-limiting toxicity was absent.").ents}
+    assert plain["toxicity"] == vocab.lookup("toxicity")[0].curie
