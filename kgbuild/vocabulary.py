@@ -353,12 +353,13 @@ class Vocabulary:
                     self._index.pop(key, None)
                 applied += 1
                 continue
-            if mode == "xref":
+            if mode == "xref":                     # one MeSH id, or several joined by "|"
                 i = self._by_id.get(owner)
-                if i is not None and mesh not in self.concepts[i].ids:
-                    self.concepts[i].xrefs.append(mesh)
-                    self._by_id.setdefault(mesh, i)
-                    applied += 1
+                for one in mesh.split("|"):
+                    if i is not None and one not in self.concepts[i].ids:
+                        self.concepts[i].xrefs.append(one)
+                        self._by_id.setdefault(one, i)
+                        applied += 1
                 continue
             cs = term.startswith(CASE_SENSITIVE_MARK)
             surface = term[1:] if cs else term

@@ -337,6 +337,9 @@ def test_corpus_lexicon_adds_names_and_mesh_ids(vocab, monkeypatch):
     # for it when the corpus was annotated (MeSH's previous indexing: Hyperthermia <- Fever)
     hyper = one(vocab, "hyperthermia")
     assert hyper.curie == "MESH:D000084462" and "MESH:D005334" in hyper.xrefs
+    # ... or the two it was indexed as (a composite mention: Cystitis + Hemorrhage, before 2023)
+    hc = one(vocab, "hemorrhagic cystitis")
+    assert hc.curie == "MESH:D000096722" and {"MESH:D003556", "MESH:D006470"} <= set(hc.xrefs)
     # nor the seed's curated readings: "steroids" stays glucocorticoids, without MeSH Steroids as an xref
     steroids = one(vocab, "steroids")
     assert steroids.label == "Glucocorticoids" and "MESH:D013256" not in steroids.ids
@@ -366,7 +369,8 @@ def test_corpus_lexicon_rows_are_well_formed():
     assert len(rows) > 500
     for term, type_, mesh, label, mode, concept, *_ in rows:
         assert type_ in ("chemical", "disease") and label and mode in ("name", "xref", "stop")
-        assert mesh.startswith("MESH:") if mode != "stop" else not mesh
+        assert all(m.startswith("MESH:") for m in mesh.split("|")) if mode != "stop" else not mesh
+        assert "|" not in mesh or mode == "xref"
         assert bool(concept) == (mode != "name")
 
 

@@ -28,7 +28,9 @@ Each kept name is then checked against the bundled vocabulary (``mode``):
   named by the row's name but has only MeSH records newer than the corpus (numbered above any the
   corpus uses: "hyperthermia" is D000084462 now, Fever D005334 when BC5CDR was annotated): the MeSH id the annotators chose
   becomes one of its xrefs (for the latter two, the MeSH heading indexers use or used for it:
-  Kidney Diseases, Fever);
+  Kidney Diseases, Fever); where the annotators indexed it as two records (a composite mention,
+  "hemorrhagic cystitis" = Cystitis + Hemorrhage before MeSH 2023 gave it a heading), both, joined
+  by "|" in ``mesh``;
 * not written: rows the vocabulary already agrees with; the vocabulary's stop words ("oxygen",
   "gold"), dropped concepts (MESH:D004194 Disease) and the names its hand-curated seed gives ("steroids"
   means glucocorticoids in case reports), as ontologies/seed_concepts.tsv lists them; names that are the vocabulary's own heading
@@ -78,11 +80,12 @@ TYPES = {"Chemical": "chemical", "Disease": "disease"}
 
 def read_annotations(path: Path):
     """(text, [(surface, type, mesh_id)], [(start, end)] of every gold mention) per document;
-    text = title + ' ' + abstract. Composite mentions and mentions with several ids are left out
-    of the names (not of the spans)."""
+    text = title + ' ' + abstract. A composite mention or one with several ids keeps them all,
+    joined by "|" ("hemorrhagic cystitis": MESH:D003556|MESH:D006470): such a row only ever becomes the
+    previous indexing of a newer MeSH record (see `against_vocabulary`)."""
     for d in read_pubtator(path):
-        mentions = [(m.text, TYPES[m.type], "MESH:" + m.ids[0]) for m in d.mentions
-                    if m.type in TYPES and len(m.ids) == 1 and not m.composite]
+        mentions = [(m.text, TYPES[m.type], "|".join("MESH:" + i for i in sorted(m.ids))) for m in d.mentions
+                    if m.type in TYPES and m.ids]
         yield d.text(), mentions, [(m.start, m.end) for m in d.mentions]
 
 
@@ -166,6 +169,12 @@ def seed_exclusions(path: Path = ROOT / "ontologies" / "seed_concepts.tsv") -> t
     return stops, dropped, named
 
 
+def is_heading(concept, surface: str) -> bool:
+    """The surface is the concept's label, read straight or uninverted ("Cystitis, Hemorrhagic")."""
+    label = concept.label
+    return normalize_term(surface) in {normalize_term(label), normalize_term(" ".join(label.split(", ")[::-1]))}
+
+
 def newest_mesh(path: Path) -> dict[str, int]:
     """The highest MeSH descriptor (D) and supplementary concept (C) number the corpus uses at all:
     records numbered above them were created after it was annotated."""
@@ -198,6 +207,23 @@ def against_vocabulary(rows: list[dict], vocab, newest: dict[str, int] | None = 
             stats["stop word or dropped concept of the vocabulary (kept out)"] += 1
             continue
         hits = vocab.lookup(surface)
+        several = "|" in r["mesh"]
+        if several and not (hits and all(any(x in h.ids for h in hits) for x in r["mesh"].split("|"))):
+            heading = next((h for h in hits if is_heading(h, surface)), None)
+            mesh = [x for x in heading.ids if x.startswith("MESH:")] if heading else []
+            if mesh and newest and all(newer_than(x, newest) for x in mesh):
+                # a heading newer than the corpus that its annotators indexed as two ("Cystitis,
+                # Hemorrhagic", D000096722: Cystitis + Hemorrhage then)
+                r["mode"], r["concept"] = "xref", heading.curie
+                stats["of the xrefs: previous indexing of a newer MeSH record"] += 1
+                stats["xref"] += 1
+                kept.append(r)
+            else:
+                stats["several ids, no newer heading (left out)"] += 1
+            continue
+        if several:
+            stats["already the vocabulary's"] += 1
+            continue
         if not hits:
             r["mode"], r["concept"] = "name", ""                 # a name the vocabulary lacks
         elif any(r["mesh"] in h.ids for h in hits):
@@ -217,8 +243,8 @@ def against_vocabulary(rows: list[dict], vocab, newest: dict[str, int] | None = 
                 r["mode"], r["concept"] = "xref", own.curie
             elif not any(x.startswith("MESH:") for x in own.ids):   # no MeSH id yet: the one indexers use
                 r["mode"], r["concept"] = "xref", own.curie
-            elif any(normalize_term(h.label) == normalize_term(surface) for h in hits):
-                heading = next(h for h in hits if normalize_term(h.label) == normalize_term(surface))
+            elif any(is_heading(h, surface) for h in hits):
+                heading = next(h for h in hits if is_heading(h, surface))
                 if not (newest and all(newer_than(x, newest) for x in heading.ids if x.startswith("MESH:"))):
                     stats["the vocabulary's own heading (kept)"] += 1   # e.g. hepatitis stays Hepatitis
                     continue
