@@ -85,6 +85,9 @@ CAUSE_MARKERS = {("secondary", "to"): "causes", ("due", "to"): "causes", ("attri
 # "acute lamotrigine poisoning", "carbamazepine toxicity": what a condition named by these nouns right
 # after a drug causes, the drug causes
 TOXICITY_NOUNS = {"poisoning", "toxicity", "overdose", "overdosage", "intoxication", "ingestion"}
+# "allergy to X", "hypersensitivity to X": X causes the allergy and what it causes
+ALLERGY_NOUNS = {"allergy", "allergies", "hypersensitivity", "hypersensitivities", "sensitivity", "sensitization",
+                 "sensitisation", "intolerance"}
 # "the role of X in the pathogenesis of Y"
 ROLE_NOUNS = {"role", "responsibility", "involvement", "implication", "contribution"}
 ETIOLOGY_NOUNS = {"pathogenesis", "etiology", "aetiology", "development", "genesis", "occurrence", "induction",
@@ -222,7 +225,7 @@ class ClaimExtractor:
             if t in {"which", "that"} and k - 1 >= sent.start:
                 ante = [a for a in args if a.end in (k, k - 1) and a.type in types]
                 if ante:
-                    return ante[-1]
+                    return ClaimExtractor._copula_subject(doc, args, ante[-1], sent) or ante[-1]
         cands = sorted((a for a in args if lo <= a.start and a.end <= pos and a.type in types),
                        key=lambda a: (a.end, a.end - a.start))
         if cands:
@@ -256,6 +259,25 @@ class ClaimExtractor:
                 if prev not in SUBJECT_PREPS:
                     return a
         return cands[-1]
+
+    @staticmethod
+    def _copula_subject(doc: Doc, args: list[Arg], ante: Arg, sent: Span) -> Arg | None:
+        """"Mitomycin C (MMC) is an alkylating agent that has been associated with HUS": the drug
+        a class is predicated of, not the class, is what the relative clause speaks about."""
+        if ante.type not in DRUGLIKE:
+            return None
+        k = ante.start - 1
+        while k > sent.start and doc[k].is_alpha and doc[k].lower_ not in {"is", "was", "are", "were"} \
+                and ante.start - k <= 3:
+            k -= 1
+        if k <= sent.start or doc[k].lower_ not in {"is", "was", "are", "were"}:
+            return None
+        k -= 1
+        if doc[k].text == ")":                  # "Mitomycin C (MMC) is ..."
+            while k > sent.start and doc[k].text != "(":
+                k -= 1
+            k -= 1
+        return next((a for a in args if a.end == k + 1 and a.type in {"drug", "chemical"}), None)
 
     @staticmethod
     def _right_objects(doc: Doc, args: list[Arg], pos: int, sent: Span, types: set[str],
@@ -468,7 +490,7 @@ class ClaimExtractor:
                 subj = self._left_subject(doc, args, i, sent, CAUSAL_SUBJECT)
                 if subj is None:
                     continue
-                subjects = [*self._coordinated_before(doc, args, subj), subj]
+                subjects = [*self._coordinated_before(doc, args, subj), subj, *self._coordinated_after(doc, args, subj, i)]
                 for o in self._right_objects(doc, args, i + width, sent, CONDITION | MEASURABLE | {"drug"}):
                     if o.type == "drug" and subj.type not in {"drug", "process"}:
                         continue
@@ -497,6 +519,18 @@ class ClaimExtractor:
                 for c in list(out):
                     if c.subject is a and c.predicate == "causes" and c.object is not drug:
                         emit(drug, "causes", c.object, c.rule, c.trigger, 0.9)
+            # "angioedema caused by contact allergy to inhaled budesonide": the drug causes the
+            # allergy, and what the allergy causes
+            elif a.type in CONDITION and doc[a.end - 1].lower_ in ALLERGY_NOUNS and a.end < sent.end \
+                    and doc[a.end].lower_ == "to":
+                drug = next((d for d in args if a.end < d.start <= a.end + 3 and d.type in DRUGLIKE
+                             and all(t.is_alpha and t.lower_ not in ALL_VERBS for t in doc[a.end + 1:d.start])), None)
+                if drug is None:
+                    continue
+                emit(drug, "causes", a, "cause_marker", (a.end, a.end + 1))
+                for c in list(out):
+                    if c.subject is a and c.predicate == "causes" and c.object is not drug:
+                        emit(drug, "causes", c.object, c.rule, c.trigger, 0.9)
         return out
 
     @staticmethod
@@ -516,6 +550,24 @@ class ClaimExtractor:
                 break
             out.insert(0, prev)
             k = prev.start
+        return out
+
+    @staticmethod
+    def _coordinated_after(doc: Doc, args: list[Arg], subj: Arg, verb: int) -> list[Arg]:
+        """Mentions of the subject's type coordinated after it, before the verb ("amiodarone,
+        disopyramide, and quinidine, administered separately, induced ...")."""
+        out, k = [], subj.end
+        while k < verb:
+            j = k
+            while j < verb and doc[j].lower_ in {"and", "or", ",", "/"}:
+                j += 1
+            if j == k:
+                break
+            nxt = next((a for a in args if a.start == j and a.end <= verb and a.type == subj.type and not a.coref), None)
+            if nxt is None:
+                break
+            out.append(nxt)
+            k = nxt.end
         return out
 
     @staticmethod

@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from .claims import CAUSE_VERBS, DECREASE_VERBS, INCREASE_VERBS, TREAT_VERBS
+from .ner import UNLINKED_PREFIX
 
 VERB_FORMS = CAUSE_VERBS | INCREASE_VERBS | DECREASE_VERBS | TREAT_VERBS
 
@@ -55,7 +56,8 @@ class ProcessMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
-        covered = {t for e in ents for t in range(e.start, e.end)}
+        # a name the statistical NER kept unlinked gives way to the process it names ("Tubular injury")
+        covered = {t for e in ents if not e.kb_id_.startswith(UNLINKED_PREFIX) for t in range(e.start, e.end)}
         new, nested = [], list(doc.spans.get("kgbuild_nested", []))
         for tok in doc:
             head = tok.lower_.replace("-", "")
@@ -79,11 +81,13 @@ class ProcessMatcher:
                              for t in doc[start:tok.i + 1])
             span = Span(doc, start, tok.i + 1, label="process", kb_id=process_curie(label))
             new.append(span)
-            nested.extend(e for e in inner if e.label_ != "process")
+            nested.extend(e for e in inner if e.label_ != "process" and not e.kb_id_.startswith(UNLINKED_PREFIX))
         new += _participle_mentions(doc, ents + new, covered | {t for sp in new for t in range(sp.start, sp.end)})
         if new:
             new = _unify(doc, new)
-            keep = [e for e in ents if not any(n.start <= e.start and e.end <= n.end for n in new)]
+            keep = [e for e in ents if not any(n.start <= e.start and e.end <= n.end or
+                                               e.kb_id_.startswith(UNLINKED_PREFIX) and n.start < e.end and e.start < n.end
+                                               for n in new)]
             doc.ents = filter_spans(keep + new)
             doc.spans["kgbuild_nested"] = nested
         return doc

@@ -166,7 +166,15 @@ def normalized_variants(norm: str) -> list[str]:
     out = _singular_variants(norm)
     if " " in norm and not _PREFIX_WORDS.isdisjoint(norm.lower().split()[:-1]):
         out += [v for v in (_BOUND_PREFIX.sub(r"\1", x) for x in out) if v not in out]
+    first, _, rest = norm.partition(" ")
+    if first.lower() in _STEREO_PREFIXES and len(rest) >= 4 and rest[0].isalpha():
+        out += [v for v in _singular_variants(rest) if v not in out]    # "L-thyroxine": thyroxine
     return out
+
+
+# stereodescriptors written before a name ("L-thyroxine", "D-penicillamine", "DL-carnitine"): where
+# the vocabulary lacks the prefixed form, the name without it is the same substance
+_STEREO_PREFIXES = {"l", "d", "dl"}
 
 
 # "hepatitis B vaccination", "influenza immunization": the vaccine the vocabulary names
@@ -282,6 +290,9 @@ class Vocabulary:
         self._by_id: dict[str, int] = {}
         self._index: dict[str, tuple[tuple[int, str | None], ...]] = {}
         self._trigrams = None          # built lazily by search()
+        # names refused as concepts (the seed's stop words, names a corpus lexicon stopped): no
+        # unlinked mention may take them either (kgbuild/ner.py)
+        self.stopped: set[str] = set()
         self._build_indexes()
 
     # -- construction ------------------------------------------------------------------------
@@ -311,11 +322,15 @@ class Vocabulary:
         path = Path(path)
         opener = gzip.open if path.suffix == ".gz" else open
         concepts: list[Concept] = []
+        stopped: set[str] = set()
         with opener(path, "rt", encoding="utf-8", newline="") as fh:
             header = fh.readline().rstrip("\n").split("\t")
             if header[:5] != ["curie", "type", "label", "synonyms", "xrefs"]:
                 raise ValueError(f"{path}: unexpected header {header!r}")
             for line in fh:
+                if line.startswith("#stop\t"):
+                    stopped.update(w for w in line.rstrip("\n").split("\t", 1)[1].split("|") if w)
+                    continue
                 if not line.strip() or line.startswith("#"):
                     continue
                 f = line.rstrip("\n").split("\t")
@@ -327,7 +342,9 @@ class Vocabulary:
                         cs.append(s)
                     syns.append(s)
                 concepts.append(Concept(f[0], f[1], f[2], syns, f[4].split("|") if f[4] else [], tuple(cs)))
-        return cls(concepts, source=str(path))
+        vocab = cls(concepts, source=str(path))
+        vocab.stopped = stopped
+        return vocab
 
     def apply_lexicon(self, path: str | os.PathLike) -> int:
         """Apply a corpus lexicon (training/train_lexicon.py, which documents its two modes).
@@ -345,6 +362,7 @@ class Vocabulary:
         for term, type_, mesh, label, mode, owner, *_ in rows:
             if mode == "stop":                     # the name no longer means a disease
                 key = normalize_term(term.lstrip(CASE_SENSITIVE_MARK))
+                self.stopped.add(key)
                 keep = tuple(e for e in self._index.get(key, ())
                              if self.concepts[e[0]].type not in ("disease", "adverse_event"))
                 if keep:
@@ -435,12 +453,13 @@ class Vocabulary:
     def __getstate__(self):
         # Store concepts as plain tuples: much faster to unpickle than dataclass instances.
         rows = [(c.curie, c.type, c.label, c.synonyms, c.xrefs, c.case_sensitive) for c in self.concepts]
-        return {"rows": rows, "by_id": self._by_id, "index": self._index}
+        return {"rows": rows, "by_id": self._by_id, "index": self._index, "stopped": self.stopped}
 
     def __setstate__(self, state):
         self.concepts = [Concept(*r) for r in state["rows"]]
         self._by_id = state["by_id"]
         self._index = state["index"]
+        self.stopped = state.get("stopped", set())
         self._trigrams = None
         self.source = None
 

@@ -1092,12 +1092,16 @@ def cytokine_forms(sym: str, name: str) -> list[str]:
 # Output
 # ---------------------------------------------------------------------------------------------
 
-def write_vocabulary(rows: list[dict], path: Path) -> bytes:
+def write_vocabulary(rows: list[dict], path: Path, stops: set[str] = frozenset()) -> bytes:
+    """The concept rows, then one ``#stop`` line: the seed's stop words (not spaCy's), names no
+    concept may have, which readers of the file also refuse for unlinked mentions."""
     buf = io.StringIO()
     buf.write("curie\ttype\tlabel\tsynonyms\txrefs\n")
     for r in rows:
         buf.write("\t".join([r["curie"], r["type"], r["label"].replace("\t", " "),
                              "|".join(r["synonyms"]), "|".join(r["xrefs"])]) + "\n")
+    if stops:
+        buf.write("#stop\t" + "|".join(sorted(stops)) + "\n")
     data = buf.getvalue().encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as raw:
@@ -1208,7 +1212,9 @@ def main(argv=None):
     b.attach_disease_xrefs()
     b.apply_seed()
     rows = b.finalise()
-    write_vocabulary(rows, args.out)
+    seed_stops = {normalize_term(w) for r in seed if r.action == "stop" for w in r.synonyms
+                  if not w.startswith(CASE_SENSITIVE_MARK)}
+    write_vocabulary(rows, args.out, seed_stops)
     write_sources(src, rows, b.stats, args.sources_md, args.out, args.seed)
     counts = collections.Counter(r["type"] for r in rows)
     log(f"wrote {args.out} ({args.out.stat().st_size:,} bytes): {len(rows):,} concepts {dict(counts)} "

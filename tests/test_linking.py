@@ -134,7 +134,10 @@ def test_statistical_ner_falls_back_to_the_linker(linker, monkeypatch):
         return comp.merge(doc, [Span(doc, 2, 5, label="DISEASE")])
 
     monkeypatch.setenv("KGBUILD_LINKER", "0")
+    monkeypatch.setenv("KGBUILD_UNLINKED", "0")
     assert list(run().ents) == []
+    monkeypatch.setenv("KGBUILD_UNLINKED", "1")      # without the linker: kept under a local CURIE
+    assert [(e.text, e.kb_id_) for e in run().ents] == [("acute kidney injry", "KGBUILD:unlinked_acute_kidney_injry")]
     monkeypatch.setenv("KGBUILD_LINKER", "1")
     doc = run()
     assert [(e.text, e.kb_id_, e.label_) for e in doc.ents] == [("acute kidney injry", "MONDO:0002492", "disease")]

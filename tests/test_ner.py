@@ -64,3 +64,28 @@ def test_can_be_switched_off(nlp, monkeypatch):
     assert comp.model is None
     doc = nlp.make_doc(SENTENCE)
     assert comp(doc) is doc and not doc.ents
+
+
+def test_unlinked_disease_spans_keep_a_local_curie(nlp, monkeypatch):
+    """Adverse events are often described rather than named: a model span no vocabulary name
+    matches becomes an entity under KGBUILD:unlinked_<text> (curators link it later), unless
+    switched off with KGBUILD_UNLINKED=0."""
+    text = "Isoniazid causing breast tissue enlargement is rare."
+    ents = _ents(nlp(text))
+    assert ("breast tissue enlargement", "disease", "KGBUILD:unlinked_breast_tissue_enlargement") in ents
+    monkeypatch.setenv("KGBUILD_UNLINKED", "0")
+    assert not [e for e in _ents(nlp(text)) if "unlinked" in e[2]]
+
+
+def test_unlinked_spans_are_filtered(nlp):
+    """Stop words and names the corpus lexicon stopped never come back as unlinked entities; a
+    chemical must look like a drug name."""
+    from spacy.tokens import Span
+    comp = nlp.get_pipe("kgbuild_statistical_ner")
+    doc = nlp.make_doc("side effects alongside NSC-3053 and pirmenol , retinal vein 5")
+    assert comp.unlinked(Span(doc, 0, 2, label="DISEASE")) is None            # stopped by the lexicon
+    assert comp.unlinked(Span(doc, 2, 3, label="CHEMICAL")) is None           # no drug-name shape
+    code = comp.unlinked(Span(doc, 3, 4, label="CHEMICAL"))
+    assert code is not None and code.label_ == "chemical" and code.kb_id_ == "KGBUILD:unlinked_nsc_3053"
+    assert comp.unlinked(Span(doc, 5, 6, label="CHEMICAL")).kb_id_ == "KGBUILD:unlinked_pirmenol"
+    assert comp.unlinked(Span(doc, 7, 10, label="DISEASE")) is None           # ends in a number

@@ -146,6 +146,14 @@ def test_dangerous_words_not_found(vocab, word):
     assert vocab.lookup(word) == []
 
 
+@pytest.mark.parametrize("name, label", [("L-thyroxine", "Thyroxine"), ("D-penicillamine", "Penicillamine"),
+                                         ("L-dopa", "Levodopa"), ("D-dimer", "D-dimer")])
+def test_stereo_prefix_falls_back_to_the_name(vocab, name, label):
+    """A stereodescriptor the vocabulary lacks the prefixed form of is the same substance; names
+    that have their own entry (L-dopa, D-dimer) keep it."""
+    assert one(vocab, name).label == label
+
+
 def test_oxygen_the_gas_and_the_measure(vocab):
     """Oxygen is given as a drug in case reports (BC5CDR marks 12 of its 14 mentions in the training
     set); its saturation is a measurement, not the gas."""
@@ -211,6 +219,8 @@ def test_bundled_file_and_format():
     with gzip.open(DEFAULT_PATH, "rt", encoding="utf-8") as fh:
         assert fh.readline().rstrip("\n").split("\t") == ["curie", "type", "label", "synonyms", "xrefs"]
         rows = [line.rstrip("\n").split("\t") for line in fh]
+    stop_line = rows.pop()              # the seed's stop words close the file
+    assert stop_line[0] == "#stop" and {"lead", "water", "side effects"} & set(stop_line[1].split("|")) == {"lead", "water"}
     assert all(len(r) == 5 for r in rows)
     curies = [r[0] for r in rows]
     assert len(curies) == len(set(curies))

@@ -282,7 +282,7 @@ def main() -> None:
     ade = [e for e in examples if e["corpus"] == "ade"]
     n_pos = sum(1 for e in ade if e["gold"])
     neg_w = {"ade": 0.5 * n_pos / (len(ade) - n_pos), "bc5cdr": 1.0}
-    grid = [round(x, 2) for x in np.arange(0.1, 0.96, 0.05)]
+    grid = [round(x, 2) for x in np.arange(0.1, 0.96, 0.01)]
     tune = ("bc5cdr", "ade")
 
     def f1(c, same, cross):
