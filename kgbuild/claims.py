@@ -85,6 +85,12 @@ CAUSE_MARKERS = {("secondary", "to"): "causes", ("due", "to"): "causes", ("attri
 # "acute lamotrigine poisoning", "carbamazepine toxicity": what a condition named by these nouns right
 # after a drug causes, the drug causes
 TOXICITY_NOUNS = {"poisoning", "toxicity", "overdose", "overdosage", "intoxication", "ingestion"}
+# "interferon hepatitis C therapy", "tamoxifen breast cancer patients": a drug before a condition that
+# is itself a modifier of these nouns treats it
+COMPOUND_NOT_CAUSED = {"therapy", "treatment", "patient", "patients", "trial", "trials", "regimen", "prophylaxis",
+                       "prevention", "management", "control", "cases", "subjects", "women", "men", "children", "-"}
+# conditions named with a drug that are no effect of taking it ("benzodiazepine withdrawal symptoms")
+NOT_AN_EFFECT = {"withdrawal", "aspiration", "abuse", "dependence", "addiction", "overdoses", "symptoms"}
 # "allergy to X", "hypersensitivity to X": X causes the allergy and what it causes
 ALLERGY_NOUNS = {"allergy", "allergies", "hypersensitivity", "hypersensitivities", "sensitivity", "sensitization",
                  "sensitisation", "intolerance"}
@@ -509,6 +515,19 @@ class ClaimExtractor:
                     if via is not None and pred != "decreases" and via.curie != subj.curie:
                         emit(subj, "causes", via, "mechanism", (o.end, o.end + 1))
                         emit(via, pred, o, "mechanism", (o.end, o.end + 1))
+        # "bleomycin pneumonitis", "carboplatin (CBDCA) hypersensitivity": a drug named right before
+        # a condition, as its modifier, caused it (not "interferon hepatitis C therapy" or "... patients")
+        for a in args:
+            if a.type not in CONDITION or a.type == "process" or doc[a.end - 1].lower_ in TOXICITY_NOUNS | NOT_AN_EFFECT:
+                continue        # "ethambutol toxicity": see below; "benzodiazepine withdrawal"
+            ends = {a.start}
+            if a.start >= 3 and doc[a.start - 1].text == ")" and doc[a.start - 3].text == "(":
+                ends.add(a.start - 3)
+            drug = next((d for d in args if d.end in ends and d.type in {"drug", "chemical"}), None)
+            after = doc[a.end].lower_ if a.end < sent.end else ""
+            if drug is None or after in COMPOUND_NOT_CAUSED:
+                continue
+            emit(drug, "causes", a, "compound", (drug.end, a.start))
         # "acute lamotrigine poisoning (may result in) encephalopathy": what the poisoning/toxicity
         # of a drug causes, the drug causes ("drug causes toxicity" itself says nothing a curator needs)
         for a in args:

@@ -470,13 +470,36 @@ def _patient_condition(doc: Doc, m: Mention) -> bool:
     before = [t.lower_ for t in doc[max(0, m.start - 4):m.start]]
     if len(before) >= 2 and tuple(before[-2:]) in INDICATION_BEFORE:
         return True
-    if "with" in before:
-        k = max(i for i in range(max(0, m.start - 4), m.start) if doc[i].lower_ == "with")
-        if any(t.is_punct or t.lower_ in {"and", "or", "who", "which"} for t in doc[k + 1:m.start]):
+    # back through a list of conditions ("a 79-year-old man with ischemic heart disease, chronic atrial
+    # fibrillation, ... and gout") or conditions of conditions ("scleroderma with myositis") to "with"
+    if _EXPOSED.intersection(t.lower_ for t in doc[m.start:].sent):
+        return False        # "an infant with choanal atresia was born to a woman treated with X"
+    conditions = {t.i for e in doc.ents if e.label_ in CONDITION_TYPES for t in e}
+    k, words = m.start - 1, 0
+    while k > 0 and m.start - k < 40 and not doc[k].is_sent_start:
+        low = doc[k].lower_
+        if low == "with":
+            prev = doc[k - 1]
+            if prev.lower_ in PATIENT_NOUNS or prev.lower_.endswith("old"):
+                return True
+            if prev.i not in conditions:
+                return False
+            words = 0
+        elif k in conditions or low in {",", "and", "or"}:
+            words = 0
+        elif doc[k].is_alpha and low not in _LIST_BREAKS and words < 3:
+            words += 1          # a modifier ("chronic", "early diffuse cutaneous")
+        else:
             return False
-        prev = doc[k - 1] if k > 0 else None
-        return prev is not None and (prev.lower_ in PATIENT_NOUNS or prev.lower_.endswith("old"))
+        k -= 1
     return False
+
+
+_EXPOSED = {"born", "utero", "exposed", "exposure", "prenatal", "prenatally", "pregnancy"}
+# words that end a list of a patient's conditions when walking back from one of them
+_LIST_BREAKS = {"who", "which", "that", "after", "following", "during", "developed", "received", "receiving",
+                "treated", "given", "taking", "was", "were", "had", "has", "have", "presented", "from", "by",
+                "to", "of", "for", "in", "on", "due", "secondary", "caused", "induced", "associated"}
 
 
 def _arg(m: Mention) -> Arg:

@@ -332,3 +332,16 @@ def test_a_process_wins_over_an_unlinked_ner_span(extractor):
     ids = {m.text: e.id for e in ex.entities for m in e.mentions}
     assert ids["Tubular injury"] == ids["tubular injury"] == "KGBUILD:tubular-injury"
     assert not [e for e in ex.entities if e.id.startswith("KGBUILD:unlinked_")]
+
+
+@pytest.mark.parametrize("text, drug, obj", [
+    ("Bleomycin pneumonitis was confirmed on biopsy.", "bleomycin", "pneumonitis"),
+    ("We report two cases of carboplatin (CBDCA) hypersensitivity.", "carboplatin", "allergy"),
+])
+def test_drug_named_as_the_modifier_of_a_condition(extractor, text, drug, obj):
+    assert has(claims_of(extractor, text), drug, "causes", obj)
+
+
+def test_drug_before_a_condition_that_is_no_effect(extractor):
+    text = "Tamoxifen breast cancer patients were followed for ten years."
+    assert not [c for c in claims_of(extractor, text) if c[1] == "causes"], claims_of(extractor, text)

@@ -93,3 +93,19 @@ def test_the_patients_disease_is_no_effect_of_the_drug(extractor, text, drug, di
     claims = claims_of(extractor, text)
     assert not [c for c in claims if drug in c[0] and disease in c[2] and not c[3]], claims
     assert [c for c in claims if drug in c[0] and effect in c[2] and not c[3]], claims
+
+
+def test_a_patients_listed_conditions_are_not_effects():
+    """'a 79-year-old man with A, B, C and D' lists what the patient has (the classifier scored the
+    later items of such lists as caused); 'an infant with X born to a woman treated with Y' does not."""
+    from kgbuild.pipeline import get_pipeline
+    from kgbuild.relations import DocIndex, _patient_condition
+    nlp = get_pipeline()
+    doc = nlp("A 79-year-old man with ischemic heart disease, chronic atrial fibrillation, hypothyroidism "
+              "and gout was given colchicine and developed rhabdomyolysis.")
+    ix = DocIndex(doc)
+    flagged = {doc[m.start:m.end].text: _patient_condition(doc, m) for m in ix.mentions if m.type in ("disease", "adverse_event")}
+    assert flagged["atrial fibrillation"] and flagged["hypothyroidism"] and flagged["gout"]
+    assert not flagged["rhabdomyolysis"]
+    doc = nlp("An infant girl with choanal atresia and athelia was born to a woman treated with methimazole.")
+    assert not any(_patient_condition(doc, m) for m in DocIndex(doc).mentions)

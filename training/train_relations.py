@@ -118,7 +118,7 @@ def extract_candidates(examples: list[dict]) -> list[dict]:
     from kgbuild.extract import masked_text
     from kgbuild.ingest import read_text
     from kgbuild.pipeline import get_pipeline
-    from kgbuild.relations import DocIndex, candidates
+    from kgbuild.relations import DocIndex, _patient_condition, candidates
 
     nlp = get_pipeline()
     vocab = nlp.get_pipe("kgbuild_vocabulary_matcher").vocabulary
@@ -171,6 +171,8 @@ def extract_candidates(examples: list[dict]) -> list[dict]:
                                  "gold_keys": gold_keys, "features": cand.features,
                                  "same_sentence": cand.same_sentence, "negated": cand.negated,
                                  "rule_related": cand.rule_related,
+                                 # the component leaves these alone ("a man with gout"), so must the tuning
+                                 "patient_condition": _patient_condition(doc, cand.pair[1]),
                                  "rule_pos": (cand.subject, cand.object) in rule_pos})
                 if k % 2000 == 0:
                     print(f"  {k}/{len(examples)} documents", flush=True)
@@ -216,7 +218,7 @@ def system_f1(rows: list[dict], prob: np.ndarray, corpus: str, total_gold: int, 
             continue
         if r["rule_pos"]:
             pred = True
-        elif r["rule_related"] or r["negated"]:
+        elif r["rule_related"] or r["negated"] or r.get("patient_condition"):
             pred = False
         else:
             pred = p >= (same if r["same_sentence"] else cross)
