@@ -49,7 +49,7 @@ def adjective_nouns(word: str) -> list[str]:
     stem = word[:-2]
     out = [stem[:-1] + "sis"] if word.endswith("otic") else []
     return out + [stem + "ia", stem + "y", stem + "a"]
-_TOXICITY_NOUNS = {"toxicity", "toxicities"}
+_TOXICITY_NOUNS = {"toxicity", "toxicities", "damage"}
 _COORDINATORS = {",", "and", "or", "/"}
 # Units and other short forms that follow numbers ("10,000 IU", "5 U") are not concepts.
 _UNITS = {"iu", "u", "ml", "mg", "g", "kg", "l", "dl", "mmol", "umol", "nmol", "pmol", "ng", "pg", "mcg",
@@ -186,7 +186,7 @@ class VocabularyMatcher:
 
     def _organ_toxicities(self, doc: Doc, norms: list[str], cases: list[str]) -> list[Span]:
         """"Renal toxicity", "hepatic or hematologic toxicity", "haematological, renal and
-        gastrointestinal toxicities": each organ named is a condition of that organ ("A toxicity" as the
+        gastrointestinal toxicities", "pulmonary damage": each organ named is a condition of that organ ("A toxicity" as the
         vocabulary knows it, else "A disease" or "A disorder"), not the generic drug toxicity. The last
         organ's mention spans it and the noun; the ones coordinated before it are their adjective alone."""
         out = []
@@ -208,7 +208,7 @@ class VocabularyMatcher:
                     continue
                 break
             for n, (a, b) in enumerate(organs):
-                span = self._organ_condition(doc, norms, cases, a, b, k, last=n == 0)
+                span = self._organ_condition(doc, norms, cases, a, b, k, last=n == 0, noun=norms[k])
                 if span is None:
                     if n == 0:
                         break           # the word before the noun names no organ: not this pattern
@@ -216,16 +216,17 @@ class VocabularyMatcher:
                 out.append(span)
         return out
 
-    def _organ_condition(self, doc, norms, cases, a, b, noun, last) -> Span | None:
-        """The longest tail of tokens a..b that names an organ's condition, as a span (see above)."""
+    def _organ_condition(self, doc, norms, cases, a, b, at, last, noun="toxicity") -> Span | None:
+        """The longest tail of tokens a..b that names an organ's condition, as a span (see above):
+        "A <noun>" as the vocabulary knows it ("lung damage"), else "A toxicity", "A disease", "A disorder"."""
         for start in range(a, b):
             key = " ".join(x for x in norms[start:b] if x)
             cs = " ".join(x for x in cases[start:b] if x)
-            for suffix in ("toxicity", "disease", "disorder"):
+            for suffix in dict.fromkeys((noun, "toxicity", "disease", "disorder")):
                 found = [c for c in self._lookup(f"{key} {suffix}", f"{cs} {suffix}") if c.type in CONDITION_TYPES]
                 if found:
                     c = choose_concept(found, f"{doc[start:b].text} {suffix}")
-                    end = noun + 1 if last else b
+                    end = at + 1 if last else b
                     return Span(doc, start, end, label=c.type, kb_id=c.curie)
         return None
 

@@ -29,6 +29,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, minibatch
 
 from . import linking
+from .claims import ALL_VERBS, _lexicon
 from .entity_matcher import choose_concept
 from .vocabulary import Concept, Vocabulary, normalize_term
 
@@ -46,6 +47,9 @@ _SKIP_FIRST = {"the", "a", "an", "of", "and", "or", "with", "in", "to", "-", "("
 
 
 UNLINKED_PREFIX = "KGBUILD:unlinked_"
+# a span that ends in a verb is a clause, not a name ("filtration falls")
+_VERB_FORMS = ALL_VERBS | _lexicon("fall rise occur develop improve resolve persist recur worsen appear follow "
+                                   "decline drop return remain result begin start stop continue")
 # Endings of INN stems (WHO, "The use of stems in the selection of INNs") and other common endings of
 # drug names: what an unlinked one-word CHEMICAL span must end with to be kept
 _DRUG_ENDINGS = ("mab", "nib", "cept", "vir", "pril", "sartan", "olol", "alol", "dipine", "azole", "cycline",
@@ -177,12 +181,14 @@ class StatisticalNER:
             return None
         words = norm.lower().split()
         if span.label_ == "CHEMICAL":
-            if len(span) > 1 or not (text.lower().endswith(_DRUG_ENDINGS) or _DRUG_CODE.fullmatch(text)):
+            if len(span) > 1 or text.lower().startswith(("non-", "non ")) or \
+                    not (text.lower().endswith(_DRUG_ENDINGS) or _DRUG_CODE.fullmatch(text)):
                 return None
             label = "chemical"
         elif span.label_ == "DISEASE":
-            if not words[-1].isalpha():      # "retinal vein 5"
-                return None
+            last = words[-1]
+            if not last.isalpha() or last in _VERB_FORMS and last.endswith(("s", "ed")):
+                return None             # "retinal vein 5"; "filtration falls" (not "pulmonary damage")
             label = "disease"
         else:
             return None

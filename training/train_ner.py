@@ -18,6 +18,7 @@ import json
 import random
 import sys
 import time
+import zlib
 import warnings
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from kgbuild.pubtator import read_pubtator  # noqa: E402
 DATA = Path("/work/shared/data")
 BC5CDR_TRAIN = DATA / "bc5cdr" / "CDR_TrainingSet.PubTator.txt"
 NCBI_TRAIN = DATA / "ncbi-disease" / "train.txt"
+ADE = DATA / "ade"
 LABELS = {"Chemical": "CHEMICAL", "Disease": "DISEASE"}
 
 
@@ -81,7 +83,27 @@ def read_bio(path: Path):
             tags.append(parts[-1])
 
 
-def to_examples(nlp, records, stats):
+def read_ade(folder: Path):
+    """ADE-Corpus-V2 positive sentences of the training PMIDs (crc32(pmid) % 5 != 0; the other 20%
+    is held out for score_external.py): drugs as CHEMICAL, adverse effects as DISEASE, found in the
+    sentence by their text (the file's offsets are the abstract's). Only what is annotated is
+    known: the rest of the sentence (indications, other drugs) is left unlabelled, not "outside"."""
+    by_sentence: dict[str, set] = {}
+    for line in open(folder / "DRUG-AE.rel", encoding="utf-8", errors="replace"):
+        f = line.rstrip("\n").split("|")
+        if len(f) < 8 or zlib.crc32(f[0].encode()) % 5 == 0:
+            continue
+        by_sentence.setdefault(f[1], set()).update({(f[2], "DISEASE"), (f[5], "CHEMICAL")})
+    for sentence, names in sorted(by_sentence.items()):
+        low, ents = sentence.lower(), []
+        for name, label in names:
+            k = low.find(name.lower())
+            if k >= 0:
+                ents.append((k, k + len(name), label))
+        yield sentence, ents
+
+
+def to_examples(nlp, records, stats, partial: bool = False):
     out = []
     for text, ents in records:
         doc = nlp.make_doc(text)
@@ -96,7 +118,7 @@ def to_examples(nlp, records, stats):
         ref = nlp.make_doc(text)
 
         ref.set_ents([spacy.tokens.Span(ref, s.start, s.end, label=s.label_) for s in filter_spans(spans)],
-                     default="outside")
+                     default="missing" if partial else "outside")
         out.append(Example(nlp.make_doc(text), ref))
     return out
 
@@ -115,6 +137,7 @@ def main():
     ap.add_argument("--depth", type=int, default=2)
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--patience", type=int, default=4, help="epochs without dev improvement")
+    ap.add_argument("--no-ade", action="store_true", help="BC5CDR + NCBI-disease only (as before)")
     args = ap.parse_args()
     random.seed(args.seed)
     spacy.util.fix_random_seed(args.seed)
@@ -125,10 +148,12 @@ def main():
     ncbi = to_examples(nlp, read_bio(NCBI_TRAIN), stats)
     print(f"BC5CDR train docs {len(cdr)}, NCBI train sentences {len(ncbi)}; spans aligned {stats['aligned']}, "
           f"dropped (misaligned) {stats['misaligned']}", flush=True)
+    ade = [] if args.no_ade else to_examples(nlp, read_ade(ADE), stats, partial=True)
+    print(f"ADE training sentences {len(ade)} (partially annotated)", flush=True)
     random.shuffle(cdr)
     random.shuffle(ncbi)
     dev = cdr[: len(cdr) // 10] + ncbi[: len(ncbi) // 10]
-    train = cdr[len(cdr) // 10:] + ncbi[len(ncbi) // 10:]
+    train = cdr[len(cdr) // 10:] + ncbi[len(ncbi) // 10:] + ade
     print(f"train {len(train)} docs, held-out {len(dev)} docs", flush=True)
 
     tok2vec = dict(TOK2VEC, width=args.width, depth=args.depth, embed_size=args.embed_size)
@@ -166,7 +191,7 @@ def main():
     (out / "arch.json").write_text(json.dumps(tok2vec, indent=1) + "\n", encoding="utf-8")
     (out / "meta.txt").write_text(
         f"spaCy {spacy.__version__} ner; HashEmbedCNN width {args.width} depth {args.depth} embed {args.embed_size}\n"
-        f"trained on BC5CDR train + NCBI-disease train (90%), {epoch} epochs, {time.time() - t0:.0f}s; "
+        f"trained on BC5CDR train + NCBI-disease train (90%){'' if args.no_ade else ' + ADE (80% of PMIDs, partial)'}, {epoch} epochs, {time.time() - t0:.0f}s; "
         f"held-out ents F {best:.3f}\n", encoding="utf-8")
     print(f"best held-out F {best:.3f}; saved to {out}")
 
