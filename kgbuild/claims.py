@@ -104,6 +104,12 @@ TREAT_MARKERS = {("treated", "with"), ("managed", "with"), ("resolved", "with"),
                  ("reversed", "by"), ("controlled", "with"), ("treatment", "with"), ("therapy", "with"),
                  ("abated", "with"), ("normalized", "with"), ("normalised", "with"), ("resolved", "on"),
                  ("settled", "with"), ("settled", "after"), ("disappeared", "after")}
+# "X resulted in (complete) resolution of Y": what the drug brought about is Y's end
+RESOLUTION_NOUNS = {"resolution", "improvement", "regression", "disappearance", "normalization", "normalisation",
+                    "remission", "recovery", "reversal", "amelioration", "relief", "correction"}
+RESULT_WORDS = {"resulted", "results", "result", "led", "leads", "lead", "produced", "produces", "caused", "causes",
+                "achieved", "achieves", "brought", "induced", "induces", "gave", "yielded", "allowed", "with",
+                "after", "following"}
 BIOMARKER_NOUNS = {"marker", "biomarker", "indicator", "sign", "hallmark", "surrogate"}
 # "X is a (possible) mediator of Y": nouns that make what comes before them the cause of what follows
 AGENT_NOUNS = {"cause", "mediator", "mediators", "driver", "drivers", "trigger", "triggers", "inducer", "inducers",
@@ -446,6 +452,21 @@ class ClaimExtractor:
                 if subj is not None and objs and not any(t.text in {",", ";"} for t in doc[i:objs[0].start]):
                     emit(subj, "treats", objs[0], "treat_for", (i, i + 1))
                 continue
+            # "tPA resulted in complete resolution of hyphema", "X led to an improvement of Y": X treats Y
+            if low in RESOLUTION_NOUNS and nxt in {"of", "in"}:
+                objs = self._right_objects(doc, args, i + 2, sent, CONDITION | MEASURABLE, max_gap=3)
+                subj = self._left_subject(doc, args, i, sent, DRUGLIKE)
+                if subj is not None and objs and any(t.lower_ in RESULT_WORDS for t in doc[subj.end:i]):
+                    emit(subj, "decreases" if objs[0].type in MEASURABLE else "treats", objs[0], "treat_marker",
+                         (i, i + 2))
+                continue
+            # "clozapine may be an effective treatment for tardive dystonia"
+            if low in {"treatment", "therapy", "option", "choice", "remedy"} and nxt == "for":
+                objs = self._right_objects(doc, args, i + 2, sent, CONDITION, max_gap=3)
+                subj = self._left_subject(doc, args, i, sent, DRUGLIKE)
+                if subj is not None and objs and any(t.lower_ in BE_AUX for t in doc[subj.end:i]):
+                    emit(subj, "treats", objs[0], "treat_for", (i, i + 2))
+                continue
             # agent nouns: "IFN-gamma is a possible mediator of hypophysitis"
             if low in AGENT_NOUNS and nxt == "of":
                 j = k - 1
@@ -501,6 +522,8 @@ class ClaimExtractor:
                     if o.type == "drug" and subj.type not in {"drug", "process"}:
                         continue
                     gap = [t.lower_ for t in doc[i + width:o.start]]
+                    if RESOLUTION_NOUNS.intersection(gap):
+                        break       # "resulted in complete resolution of hyphema": see the treat rule
                     if any(g in {"and", ","} and any(x in ALL_VERBS for x in gap[j + 1:]) for j, g in enumerate(gap)):
                         break       # "inhibits CYP1A2 and so reduces X": X belongs to the later verb
                     sign = self._sign(doc, i, o)

@@ -345,3 +345,16 @@ def test_drug_named_as_the_modifier_of_a_condition(extractor, text, drug, obj):
 def test_drug_before_a_condition_that_is_no_effect(extractor):
     text = "Tamoxifen breast cancer patients were followed for ten years."
     assert not [c for c in claims_of(extractor, text) if c[1] == "causes"], claims_of(extractor, text)
+
+
+def test_resolution_brought_about_by_a_drug_is_treatment(extractor):
+    """'X resulted in complete resolution of Y' was read as X causes Y (the verb's object)."""
+    claims = claims_of(extractor, "Intracameral tPA injection resulted in complete resolution of hyphema in all 3 eyes.")
+    assert has(claims, "plasminogen activator", "treats", "hyphema"), claims
+    assert not [c for c in claims if c[1] == "causes"], claims
+
+
+def test_a_drug_said_to_be_a_treatment_for(extractor):
+    claims = claims_of(extractor, "Clozapine may be an effective treatment for tardive dystonia.")
+    assert has(claims, "clozapine", "treats", "dystonia", hedged=True), claims
+    assert not [c for c in claims if c[1] == "causes"], claims
