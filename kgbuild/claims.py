@@ -192,6 +192,14 @@ def _index_drug(drugs: list[Span], noun: str | None = None) -> Arg | None:
     return Arg(first.start, first.end, best, "drug")
 
 
+def _is_toxicity_noun(doc: Doc, i: int) -> bool:
+    """"toxicity", "complication", "side effect", "adverse reaction": what a drug's harm is called."""
+    low = doc[i].lower_
+    return low in {"toxicity", "toxicities", "complication", "complications"} or (
+        low in {"effect", "effects", "reaction", "reactions", "event", "events"} and i > 0
+        and doc[i - 1].lower_ in {"side", "adverse", "-"})
+
+
 def _args_in(sent: Span, doc: Doc, referent: Callable[[str], Arg | None]) -> list[Arg]:
     """The sentence's mentions as claim arguments, with "the drug" / "the vaccine" as the report's
     drug (`referent(noun)`)."""
@@ -200,6 +208,14 @@ def _args_in(sent: Span, doc: Doc, referent: Callable[[str], Arg | None]) -> lis
         if sent.start <= e.start < sent.end:
             args.append(Arg(e.start, e.end, e.kb_id_, e.label_))
     for i in range(sent.start, sent.end - 1):
+        # "Alemtuzumab is reserved for ... Its commonest early toxicity is ...": the report's drug,
+        # where the sentence before names it
+        if doc[i].lower_ == "its" and any(_is_toxicity_noun(doc, j) for j in range(i + 1, min(i + 5, sent.end))):
+            ref = referent(None)
+            before = doc[doc[sent.start - 1].sent.start:sent.start] if sent.start > 0 else None
+            if ref is not None and before is not None and any(e.kb_id_ == ref.curie for e in before.ents):
+                args.append(Arg(i, i + 1, ref.curie, ref.type, coref=True))
+            continue
         if doc[i].lower_ in {"the", "this", "that"} and doc[i + 1].lower_ in DEFINITE_DRUG:
             ref = referent(doc[i + 1].lower_)
             if ref is None:
@@ -271,6 +287,33 @@ class ClaimExtractor:
                 if prev not in SUBJECT_PREPS:
                     return a
         return cands[-1]
+
+    def _drug_harm(self, doc: Doc, args: list[Arg], i: int, sent: Span, emit) -> None:
+        """"Its commonest early toxicity is an infusion reaction driven by cytokine release", "the main
+        complication of X was Y": X causes Y, and what drives Y ("driven/mediated/caused by Z")."""
+        j = i - 1
+        while j > sent.start and doc[j].is_alpha and doc[j].lower_ not in BE_AUX and i - j <= 4 \
+                and not any(a.start <= j < a.end and a.coref for a in args):
+            j -= 1
+        subj = next((a for a in args if a.end == j + 1 and a.coref and doc[a.start].lower_ == "its"), None)
+        k2 = i + 1
+        if subj is None and k2 < sent.end and doc[k2].lower_ == "of":
+            subj = next((a for a in args if a.start == i + 2 and a.type in DRUGLIKE), None)
+            k2 = subj.end if subj is not None else k2
+        if subj is None or k2 >= sent.end or doc[k2].lower_ not in {"is", "was", "are", "were"}:
+            return
+        objs = self._right_objects(doc, args, k2 + 1, sent, CONDITION - {"process"}, max_gap=3)
+        if not objs:
+            return
+        y = objs[0]
+        emit(subj, "causes", y, "agent_noun", (i, i + 1))
+        words = [t.lower_ for t in doc[y.end:min(y.end + 6, sent.end)]]
+        for w in range(len(words) - 1):
+            if words[w] in {"driven", "mediated", "caused", "triggered"} and words[w + 1] == "by":
+                via = self._right_objects(doc, args, y.end + w + 2, sent, CONDITION, max_gap=2)
+                if via:
+                    emit(subj, "causes", via[0], "mechanism", (y.end + w, y.end + w + 2))
+                break
 
     @staticmethod
     def _copula_subject(doc: Doc, args: list[Arg], ante: Arg, sent: Span) -> Arg | None:
@@ -364,6 +407,8 @@ class ClaimExtractor:
         inside = {t for a in args for t in range(a.start, a.end)}
         for k, low in enumerate(toks):
             i = base + k
+            if _is_toxicity_noun(doc, i):
+                self._drug_harm(doc, args, i, sent, emit)
             if i in inside and low != "-" and not (i > 0 and doc[i - 1].text == "-"):
                 continue        # "release" in "cytokine release syndrome" is no trigger
             nxt = toks[k + 1] if k + 1 < len(toks) else ""

@@ -358,3 +358,15 @@ def test_a_drug_said_to_be_a_treatment_for(extractor):
     claims = claims_of(extractor, "Clozapine may be an effective treatment for tardive dystonia.")
     assert has(claims, "clozapine", "treats", "dystonia", hedged=True), claims
     assert not [c for c in claims if c[1] == "causes"], claims
+
+
+def test_the_harm_of_the_drug_named_before(extractor):
+    """'X is reserved for ... Its commonest early toxicity is Y driven by Z': X causes Y and Z
+    (the step the report states only through the possessive)."""
+    claims = claims_of(extractor, "Alemtuzumab is reserved for highly active multiple sclerosis. Its commonest "
+                                  "early toxicity is an infusion-associated reaction driven by cytokine release.")
+    assert has(claims, "alemtuzumab", "causes", "infusion"), claims
+    assert has(claims, "alemtuzumab", "causes", "cytokine release"), claims
+    assert has(claims, "cytokine release", "causes", "infusion"), claims
+    claims = claims_of(extractor, "The main complication of heparin was thrombocytopenia.")
+    assert has(claims, "heparin", "causes", "thrombocytopenia"), claims
