@@ -128,7 +128,10 @@ def find_paths(store: Store, source: str, target: str, max_hops: int = DEFAULT_M
     claims_cache: dict[int, tuple] = {}
     paths = [_describe(store, idx, nodes, steps, cost, claims_cache) for cost, nodes, steps in found]
     paths.sort(key=lambda p: -p["score"])
-    result = {"from": idx.node(src), "to": idx.node(dst), "max_hops": max_hops, "paths": paths}
+    result = {"from": _as_asked(idx.node(src), source), "to": _as_asked(idx.node(dst), target),
+              "max_hops": max_hops, "paths": paths}
+    for p in paths:
+        p["nodes"][0], p["nodes"][-1] = result["from"], result["to"]
     if truncated:
         result["truncated"] = True
     return result
@@ -316,6 +319,15 @@ def _edge_claims(store: Store, idx: EdgeIndex, e: int, cache: dict) -> tuple[lis
             evidence.append({k: full.get(k) for k in EVIDENCE_FIELDS})
     cache[e] = (claims, negated, evidence)
     return cache[e]
+
+
+def _as_asked(node: dict, name: str) -> dict:
+    """An endpoint shown with the name it was asked by, where its label does not say it: asked for
+    "infusion-associated reaction", the node is "Infusion-related reaction (infusion-associated reaction)"."""
+    key = normalize_term(name)
+    if not key or ":" in name or key in normalize_term(node["label"]):
+        return node
+    return {**node, "label": f"{node['preferred_label']} ({name})", "asked_as": name}
 
 
 def _describe(store: Store, idx: EdgeIndex, nodes: list[int], steps: list[int], cost: float, cache: dict) -> dict:

@@ -364,3 +364,18 @@ def test_paths_fast_on_a_synthetic_store(tmp_path):
                 assert [p["score"] for p in got] == _reference_scores(walk, a, b, 4, 3, via=v), (a, b, v)
                 compared += 1
         assert compared >= 3
+
+
+def test_endpoints_show_the_name_they_were_asked_by(corpus, schemas):
+    """Asked for 'infusion-associated reaction', the end node is shown as 'Infusion-related reaction
+    (infusion-associated reaction)' (the name case01 uses, which its label does not say); a name
+    the label already contains, or a CURIE, leaves the label alone."""
+    res = find_paths(corpus, "alemtuzumab", "infusion-associated reaction")
+    jsonschema.validate(res, schemas["paths-output"])
+    assert res["to"]["label"] == "Infusion-related reaction (infusion-associated reaction)"
+    assert res["to"]["asked_as"] == "infusion-associated reaction"
+    assert all(p["nodes"][-1]["label"] == res["to"]["label"] for p in res["paths"])
+    labels = [[n["label"] for n in p["nodes"]] for p in res["paths"]]
+    assert ["Alemtuzumab", "Cytokine release", res["to"]["label"]] in labels
+    assert find_paths(corpus, "alemtuzumab", "D-dimer")["to"]["label"] == "D-dimer"
+    assert "asked_as" not in find_paths(corpus, ALEM, DDIMER)["from"]
