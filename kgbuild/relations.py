@@ -447,9 +447,13 @@ class RelationModel:
         a, b = self.platt
         return float(1.0 / (1.0 + np.exp(-(a * self.margin(features) + b))))
 
-    def threshold(self, cand: Candidate, long_document: bool = False) -> float | None:
+    def threshold(self, cand: Candidate, long_document: bool = False, single_sentence: bool = False) -> float | None:
+        """The decision threshold for a candidate: a pair in a sentence given alone, in a sentence of a
+        document, across sentences (abstracts), or in a long document (case reports: off)."""
         if long_document:
             return self.thresholds.get("long_document") if cand.same_sentence else None
+        if single_sentence and "single_sentence" in self.thresholds:
+            return self.thresholds["single_sentence"]
         return self.thresholds["same_sentence" if cand.same_sentence else "cross_sentence"]
 
 
@@ -537,7 +541,7 @@ class RelationClassifier:
                 continue            # a negated mention elsewhere says nothing about this drug
             if _patient_condition(doc, cand.pair[1]):
                 continue            # "a man with gout", "diagnosed with CML", "for Crohn's disease"
-            threshold = self.model.threshold(cand, long_document)
+            threshold = self.model.threshold(cand, long_document, single_sentence=len(ix.sents) == 1)
             if threshold is None:
                 continue
             p = self.model.probability(cand.features)

@@ -28,6 +28,19 @@ def test_the_shipped_model_loads_with_its_calibration():
     assert 0.0 < model.probability(["ord:CD", "bw:induced"]) < 1.0
 
 
+def test_a_sentence_given_alone_has_its_own_threshold():
+    """A pair in a one-sentence input (ADE's), in a sentence of an abstract, across sentences, in a
+    long report: four thresholds, tuned on the corpora of each kind."""
+    model = relations.RelationModel.load()
+    t = model.thresholds
+    m = relations.Mention(0, 1, "a", "drug", 0)
+    same = relations.Candidate("a", "drug", "b", "disease", [], True, (m, m))
+    cross = relations.Candidate("a", "drug", "b", "disease", [], False, (m, m))
+    assert model.threshold(same, single_sentence=True) == t["single_sentence"]
+    assert model.threshold(same) == t["same_sentence"] and model.threshold(cross) == t["cross_sentence"]
+    assert model.threshold(same, long_document=True) is None
+
+
 @pytest.mark.parametrize("text, subj, obj", [
     # case-report titles that name the drug and the event with no causal verb
     ("Stevens-Johnson syndrome in a woman taking lamotrigine.", "lamotrigine", "stevens-johnson"),
