@@ -17,6 +17,8 @@ RELATIONAL_SUFFIXES = (
     "evoked", "caused", "elicited", "exacerbated", "attributed", "treated", "exposed", "naive",
     "refractory", "resistant", "responsive", "sparing", "containing", "based", "specific",
     "positive", "negative", "like", "type", "derived", "producing", "secreting", "releasing",
+    # how a drug was given: "Avastin-injections", "amiodarone-therapy"
+    "injection", "injections", "infusion", "infusions", "therapy", "treatment", "exposure", "use", "users",
 )
 _SUFFIX_RE = re.compile(r"^(.+?[^\-])-(" + "|".join(RELATIONAL_SUFFIXES) + r")$", re.IGNORECASE)
 

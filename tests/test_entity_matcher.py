@@ -36,7 +36,7 @@ def test_change_of_an_analyte_stays_a_lab_marker(nlp):
     ("ifosfamide/mesna", ["ifosfamide", "/", "mesna"]),
     ("IL-6/IL-10", ["IL-6", "/", "IL-10"]),
     ("5-FU/leucovorin-induced", ["5-FU", "/", "leucovorin", "-", "induced"]),
-    ("heparin-induced", ["heparin", "-", "induced"]),
+    ("heparin-induced", ["heparin", "-", "induced"]), ("Avastin-injections", ["Avastin", "-", "injections"]),
     ("mg/kg", ["mg/kg"]), ("mmol/L", ["mmol/L"]), ("and/or", ["and/or"]), ("1/2", ["1/2"])])
 def test_compound_parts(text, parts):
     from kgbuild.tokenization import compound_parts
