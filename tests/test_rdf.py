@@ -422,3 +422,21 @@ def test_write_export_is_atomic(store, tmp_path, monkeypatch):
     # and a successful write replaces the old files whole
     rdf.write_export(store, "nt", out)
     assert len(Graph().parse(out, format="nt")) > 1000
+
+
+def test_unlinked_entities_export_and_conform(tmp_path):
+    """An adverse event the NER found but nothing grounds (KGBUILD:unlinked_...) is a node like any
+    other in the export, and the graph still conforms to the shapes."""
+    from kgbuild.extract import Extractor
+    from kgbuild.model import Document
+
+    text = "Isoniazid causing breast tissue enlargement is rare."
+    ex = Extractor().from_document(Document(id="e" * 64, source="u.txt", text=text))
+    assert any(e.id == "KGBUILD:unlinked_breast_tissue_enlargement" for e in ex.entities)
+    with Store(tmp_path / "s") as st:
+        st.add(ex)
+        g = rdf.to_rdf(st)
+    objects = {str(o) for o in g.objects(None, BIOLINK.object)}
+    assert any(o.endswith("unlinked_breast_tissue_enlargement") for o in objects)
+    ok, report = rdf.validate(g)
+    assert ok, report
