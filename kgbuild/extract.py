@@ -81,7 +81,6 @@ DRUG_INDUCED = {
     "MESH:D020820": "MESH:D004409",     # Dyskinesias -> Dyskinesia, Drug-Induced
     "MESH:D011618": "MESH:D011605",     # Psychotic Disorders -> Psychoses, Substance-Induced
     "MESH:D006967": "MESH:D004342",     # Hypersensitivity -> Drug Hypersensitivity
-    "MESH:D011595": "MESH:D017109",     # Psychomotor Agitation (akathisia) -> Akathisia, Drug-Induced
 }
 # Not Hepatitis -> Chemical and Drug Induced Liver Injury, though BC5CDR's annotators read it so:
 # clinicians name the drug's hepatitis (immune-mediated, DRESS) as hepatitis, and a path through

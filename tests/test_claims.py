@@ -370,3 +370,10 @@ def test_the_harm_of_the_drug_named_before(extractor):
     assert has(claims, "cytokine release", "causes", "infusion"), claims
     claims = claims_of(extractor, "The main complication of heparin was thrombocytopenia.")
     assert has(claims, "heparin", "causes", "thrombocytopenia"), claims
+
+
+def test_agitation_a_drug_caused_stays_agitation(extractor):
+    """Agitation (Psychomotor Agitation) was mapped to Akathisia, Drug-Induced when a drug caused it:
+    agitation is not akathisia."""
+    ids = _entity_ids(extractor, "Haloperidol caused severe agitation in the patient.")
+    assert "MESH:D011595" in ids["agitation"] and "MESH:D017109" not in ids["agitation"]
