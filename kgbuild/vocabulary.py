@@ -169,6 +169,31 @@ def normalized_variants(norm: str) -> list[str]:
     first, _, rest = norm.partition(" ")
     if first.lower() in _STEREO_PREFIXES and len(rest) >= 4 and rest[0].isalpha():
         out += [v for v in _singular_variants(rest) if v not in out]    # "L-thyroxine": thyroxine
+    if rest and (first.lower() in _ORGAN_WORDS or norm.rpartition(" ")[2].lower() in _HEAD_WORDS):
+        out += [v for v in _organ_variants(out) if v not in out]
+    return out
+
+
+# Names a condition is written with as often as the vocabulary's: an organ's adjective for its noun
+# ("myocardial hypertrophy" = cardiac hypertrophy, "hepatic tumour" = liver neoplasm) and a head noun
+# for the one MeSH uses ("liver tumors" = liver neoplasms, "renal impairment" = renal insufficiency).
+_ORGAN_WORDS = {"myocardial": "cardiac", "hepatic": "liver", "renal": "kidney", "pulmonary": "lung",
+                "cerebral": "brain", "gastric": "stomach", "cutaneous": "skin", "ocular": "eye"}
+_HEAD_WORDS = {"tumor": "neoplasm", "tumors": "neoplasms", "impairment": "insufficiency",
+               "impairments": "insufficiency"}
+
+
+def _organ_variants(forms: list[str]) -> list[str]:
+    out = []
+    for form in forms:
+        words = form.split(" ")
+        firsts = [words[0]] + ([_ORGAN_WORDS[words[0].lower()]] if words[0].lower() in _ORGAN_WORDS else [])
+        lasts = [words[-1]] + ([_HEAD_WORDS[words[-1].lower()]] if words[-1].lower() in _HEAD_WORDS else [])
+        for f in firsts:
+            for last in lasts:
+                v = " ".join([f, *words[1:-1], last])
+                if v != form and v not in out:
+                    out.append(v)
     return out
 
 

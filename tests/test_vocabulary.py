@@ -154,6 +154,14 @@ def test_stereo_prefix_falls_back_to_the_name(vocab, name, label):
     assert one(vocab, name).label == label
 
 
+@pytest.mark.parametrize("name, label", [("myocardial hypertrophy", "Cardiomegaly"), ("liver tumors", "Liver Neoplasms"),
+                                         ("hepatic tumour", "Liver Neoplasms"), ("renal impairment", "Renal Insufficiency")])
+def test_organ_adjectives_and_head_nouns_fall_back(vocab, name, label):
+    """An organ's adjective for its noun and 'tumor' / 'impairment' for MeSH's 'neoplasm' /
+    'insufficiency', where the vocabulary lacks the name as written."""
+    assert one(vocab, name).label == label
+
+
 def test_oxygen_the_gas_and_the_measure(vocab):
     """Oxygen is given as a drug in case reports (BC5CDR marks 12 of its 14 mentions in the training
     set); its saturation is a measurement, not the gas."""
