@@ -104,6 +104,12 @@ TREAT_MARKERS = {("treated", "with"), ("managed", "with"), ("resolved", "with"),
                  ("reversed", "by"), ("controlled", "with"), ("treatment", "with"), ("therapy", "with"),
                  ("abated", "with"), ("normalized", "with"), ("normalised", "with"), ("resolved", "on"),
                  ("settled", "with"), ("settled", "after"), ("disappeared", "after")}
+# a drug named as stopped after a marker of recovery: the recovery is a positive dechallenge
+WITHDRAWAL_NOUNS = {"discontinuation", "withdrawal", "cessation", "stopping", "discontinuing", "withdrawing",
+                    "withholding", "interruption", "removal"}
+WITHDRAWAL_VERBS = {"stopped", "discontinued", "withdrawn", "withheld", "ceased", "interrupted", "removed"}
+DECHALLENGE_MARKERS = {"resolved", "improved", "subsided", "disappeared", "abated", "normalized", "normalised",
+                       "settled", "reversed"}
 # "X resulted in (complete) resolution of Y": what the drug brought about is Y's end
 RESOLUTION_NOUNS = {"resolution", "improvement", "regression", "disappearance", "normalization", "normalisation",
                     "remission", "recovery", "reversal", "amelioration", "relief", "correction"}
@@ -145,7 +151,7 @@ MEASURABLE = {"lab_marker", "cytokine", "gene"}
 RULE_CONFIDENCE = {
     "active_verb": 0.85, "passive_verb": 0.85, "compound": 0.8, "cause_marker": 0.8,
     "treat_active": 0.85, "treat_marker": 0.8, "treat_for": 0.65, "lab_change": 0.65,
-    "temporal": 0.5, "association": 0.45, "biomarker": 0.6, "mechanism": 0.8, "agent_noun": 0.75,
+    "temporal": 0.5, "association": 0.45, "dechallenge": 0.7, "biomarker": 0.6, "mechanism": 0.8, "agent_noun": 0.75,
 }
 HEDGE_FACTOR = 0.6
 COREF_FACTOR = 0.85
@@ -316,6 +322,15 @@ class ClaimExtractor:
                 break
 
     @staticmethod
+    def _withdrawn(doc: Doc, start: int, drug: Arg, sent: Span) -> bool:
+        """The drug after a marker is named as stopped: "after discontinuation of X", "after X was
+        withdrawn"."""
+        if WITHDRAWAL_NOUNS.intersection(t.lower_ for t in doc[start:drug.start]):
+            return True
+        after = [t.lower_ for t in doc[drug.end:min(drug.end + 3, sent.end)]]
+        return bool(after) and after[0] in BE_AUX and any(w in WITHDRAWAL_VERBS for w in after[1:])
+
+    @staticmethod
     def _copula_subject(doc: Doc, args: list[Arg], ante: Arg, sent: Span) -> Arg | None:
         """"Mitomycin C (MMC) is an alkylating agent that has been associated with HUS": the drug
         a class is predicated of, not the class, is what the relative clause speaks about."""
@@ -480,7 +495,17 @@ class ClaimExtractor:
                 subj_r = self._right_objects(doc, args, i + 2, sent, DRUGLIKE, max_gap=5)
                 obj = self._left_subject(doc, args, i, sent, CONDITION | MEASURABLE)
                 if subj_r and obj is not None:
+                    start, withdrawn = i + 2, False
                     for s in subj_r:
+                        # "after discontinuation of A and B": B is stopped too; "... of A and treatment with B": not
+                        coordinated = withdrawn and all(t.lower_ in {"and", "or", ",", "/"} for t in doc[start:s.start])
+                        withdrawn, start = coordinated or self._withdrawn(doc, start, s, sent), s.end
+                        if withdrawn:
+                            # "the rash resolved after discontinuation of allopurinol": a positive
+                            # dechallenge says the drug caused it, not that it treated it
+                            if obj.type not in MEASURABLE and low in DECHALLENGE_MARKERS:
+                                emit(s, "causes", obj, "dechallenge", (i, i + 2))
+                            continue
                         emit(s, "decreases" if obj.type in MEASURABLE else "treats", obj, "treat_marker", (i, i + 2))
                 continue
             # "<marker> rose after <drug>" handled by the temporal marker; "<drug> for <condition>"

@@ -377,3 +377,22 @@ def test_agitation_a_drug_caused_stays_agitation(extractor):
     agitation is not akathisia."""
     ids = _entity_ids(extractor, "Haloperidol caused severe agitation in the patient.")
     assert "MESH:D011595" in ids["agitation"] and "MESH:D017109" not in ids["agitation"]
+
+
+@pytest.mark.parametrize("text, drug, obj", [
+    ("The rash resolved after discontinuation of allopurinol.", "allopurinol", "exanthem"),
+    ("The hepatitis improved after amoxicillin was stopped.", "amoxicillin", "hepatitis"),
+    ("Hepatitis resolved with withdrawal of methyldopa.", "methyldopa", "hepatitis"),
+])
+def test_positive_dechallenge_is_cause_not_treatment(extractor, text, drug, obj):
+    """'Y resolved after discontinuation of X' was read as X treats Y."""
+    claims = claims_of(extractor, text)
+    assert has(claims, drug, "causes", obj), claims
+    assert not has(claims, drug, "treats", obj), claims
+
+
+def test_dechallenge_and_treatment_in_one_sentence(extractor):
+    claims = claims_of(extractor, "The rash resolved after discontinuation of allopurinol and colchicine "
+                                  "and treatment with prednisone.")
+    assert has(claims, "allopurinol", "causes", "exanthem") and has(claims, "colchicine", "causes", "exanthem")
+    assert has(claims, "prednisone", "treats", "exanthem"), claims
