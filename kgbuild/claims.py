@@ -490,6 +490,14 @@ class ClaimExtractor:
                     for sj in self._same_kind(subj_r):    # "induced by paclitaxel/carboplatin": both
                         emit(sj, pred, obj, "cause_marker", (i, i + width))
                 continue
+            # "acarbose was withheld and the ileus resolved": a positive dechallenge told drug first
+            if low in DECHALLENGE_MARKERS:
+                obj = next((a for a in reversed(args) if a.type in CONDITION - {"process"} and i - 3 <= a.end <= i), None)
+                if obj is not None:
+                    for d in (a for a in args if a.end < obj.start and a.type in DRUGLIKE):
+                        after = [t.lower_ for t in doc[d.end:min(d.end + 3, obj.start)]]
+                        if after and after[0] in BE_AUX and any(w in WITHDRAWAL_VERBS for w in after[1:]):
+                            emit(d, "causes", obj, "dechallenge", (i, i + 1))
             # therapeutic markers: "Y was treated with X", "Y resolved after X"
             if pair in TREAT_MARKERS:
                 subj_r = self._right_objects(doc, args, i + 2, sent, DRUGLIKE, max_gap=5)

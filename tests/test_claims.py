@@ -391,6 +391,13 @@ def test_positive_dechallenge_is_cause_not_treatment(extractor, text, drug, obj)
     assert not has(claims, drug, "treats", obj), claims
 
 
+def test_dechallenge_told_drug_first(extractor):
+    claims = claims_of(extractor, "Acarbose was withheld and the ileus spontaneously resolved after 2 days.")
+    assert has(claims, "acarbose", "causes", "ileus"), claims
+    ex = extractor.from_document(Document(id="t", source="t.txt", text="Warfarin was continued and the bleeding resolved."))
+    assert not [c for c in ex.claims if c.evidence[0].rule == "dechallenge"]      # continued, not stopped
+
+
 def test_dechallenge_and_treatment_in_one_sentence(extractor):
     claims = claims_of(extractor, "The rash resolved after discontinuation of allopurinol and colchicine "
                                   "and treatment with prednisone.")
