@@ -85,8 +85,8 @@ CAUSE_MARKERS = {("secondary", "to"): "causes", ("due", "to"): "causes", ("attri
 # "acute lamotrigine poisoning", "carbamazepine toxicity": what a condition named by these nouns right
 # after a drug causes, the drug causes
 TOXICITY_NOUNS = {"poisoning", "toxicity", "overdose", "overdosage", "intoxication", "ingestion"}
-# "interferon hepatitis C therapy", "tamoxifen breast cancer patients": a drug before a condition that
-# is itself a modifier of these nouns treats it
+# "interferon hepatitis C therapy", "tamoxifen breast cancer patients": a drug and condition that
+# together modify these nouns say nothing of cause (the drug treats the condition, or they name patients)
 COMPOUND_NOT_CAUSED = {"therapy", "treatment", "patient", "patients", "trial", "trials", "regimen", "prophylaxis",
                        "prevention", "management", "control", "cases", "subjects", "women", "men", "children", "-"}
 # conditions named with a drug that are no effect of taking it ("benzodiazepine withdrawal symptoms")

@@ -186,9 +186,9 @@ class VocabularyMatcher:
 
     def _organ_toxicities(self, doc: Doc, norms: list[str], cases: list[str]) -> list[Span]:
         """"Renal toxicity", "hepatic or hematologic toxicity", "haematological, renal and
-        gastrointestinal toxicities", "pulmonary damage": each organ named is a condition of that organ ("A toxicity" as the
-        vocabulary knows it, else "A disease" or "A disorder"), not the generic drug toxicity. The last
-        organ's mention spans it and the noun; the ones coordinated before it are their adjective alone."""
+        gastrointestinal toxicities", "pulmonary damage": each organ named is a condition of that
+        organ (see `_organ_condition`), not the generic drug toxicity. The last organ's mention spans
+        it and the noun; the ones coordinated before it are their adjective alone."""
         out = []
         for k, tok in enumerate(doc):
             if tok.lower_ not in _TOXICITY_NOUNS or k == 0:
