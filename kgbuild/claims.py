@@ -43,7 +43,8 @@ def _inflect(verb: str) -> set[str]:
     return forms
 
 
-def _lexicon(verbs: str, irregular: str = "") -> set[str]:
+def verb_forms(verbs: str, irregular: str = "") -> set[str]:
+    """Every inflection of the verbs (plus the irregular forms given)."""
     out: set[str] = set()
     for v in verbs.split():
         out |= _inflect(v)
@@ -51,13 +52,13 @@ def _lexicon(verbs: str, irregular: str = "") -> set[str]:
 
 
 # sign: +1 raises / causes, -1 lowers
-CAUSE_VERBS = _lexicon("cause induce trigger provoke precipitate produce elicit promote generate evoke "
+CAUSE_VERBS = verb_forms("cause induce trigger provoke precipitate produce elicit promote generate evoke "
                        "initiate unmask exacerbate worsen aggravate damage injure", "drove driven drive drives driving")
-INCREASE_VERBS = _lexicon("increase raise elevate stimulate release upregulate boost enhance augment activate "
+INCREASE_VERBS = verb_forms("increase raise elevate stimulate release upregulate boost enhance augment activate "
                           "amplify heighten potentiate prolong")
-DECREASE_VERBS = _lexicon("decrease reduce lower suppress deplete inhibit downregulate diminish attenuate block "
+DECREASE_VERBS = verb_forms("decrease reduce lower suppress deplete inhibit downregulate diminish attenuate block "
                           "impair abolish blunt lessen shorten antagonize antagonise", "cut")
-TREAT_VERBS = _lexicon("treat reverse relieve control correct counteract manage alleviate ameliorate abort "
+TREAT_VERBS = verb_forms("treat reverse relieve control correct counteract manage alleviate ameliorate abort "
                        "neutralize neutralise normalize normalise rescue")
 ALL_VERBS = CAUSE_VERBS | INCREASE_VERBS | DECREASE_VERBS | TREAT_VERBS
 PHRASAL_CAUSE = {("lead", "to"), ("led", "to"), ("leads", "to"), ("leading", "to"), ("result", "in"),
@@ -70,9 +71,10 @@ INCREASE_NOUNS = {"release", "increase", "increases", "rise", "elevation", "elev
 DECREASE_NOUNS = {"reduction", "decrease", "decline", "fall", "drop", "depletion", "suppression", "inhibition",
                   "loss", "deficiency", "low", "lower", "reduced", "decreased", "depressed", "lowered"}
 # intransitive change verbs: "<marker> rose after <drug>"
-RISE_VERBS = _lexicon("increase rise climb peak surge spike double triple elevate", "rose risen")
-FALL_VERBS = _lexicon("decrease fall decline drop dip plummet halve", "fell fallen")
+RISE_VERBS = verb_forms("increase rise climb peak surge spike double triple elevate", "rose risen")
+FALL_VERBS = verb_forms("decrease fall decline drop dip plummet halve", "fell fallen")
 BE_AUX = {"was", "were", "is", "are", "be", "been", "being", "had", "has", "have"}
+COPULA = {"is", "was", "are", "were"}
 # "Y <marker> X" – the cause comes after the marker
 CAUSE_MARKERS = {("secondary", "to"): "causes", ("due", "to"): "causes", ("attributed", "to"): "causes",
                  ("attributable", "to"): "causes", ("caused", "by"): "causes", ("induced", "by"): "causes",
@@ -306,7 +308,7 @@ class ClaimExtractor:
         if subj is None and k2 < sent.end and doc[k2].lower_ == "of":
             subj = next((a for a in args if a.start == i + 2 and a.type in DRUGLIKE), None)
             k2 = subj.end if subj is not None else k2
-        if subj is None or k2 >= sent.end or doc[k2].lower_ not in {"is", "was", "are", "were"}:
+        if subj is None or k2 >= sent.end or doc[k2].lower_ not in COPULA:
             return
         objs = self._right_objects(doc, args, k2 + 1, sent, CONDITION - {"process"}, max_gap=3)
         if not objs:
@@ -325,9 +327,13 @@ class ClaimExtractor:
     def _withdrawn(doc: Doc, start: int, drug: Arg, sent: Span) -> bool:
         """The drug after a marker is named as stopped: "after discontinuation of X", "after X was
         withdrawn"."""
-        if WITHDRAWAL_NOUNS.intersection(t.lower_ for t in doc[start:drug.start]):
-            return True
-        after = [t.lower_ for t in doc[drug.end:min(drug.end + 3, sent.end)]]
+        return bool(WITHDRAWAL_NOUNS.intersection(t.lower_ for t in doc[start:drug.start])) or \
+            ClaimExtractor._stopped_after(doc, drug, sent.end)
+
+    @staticmethod
+    def _stopped_after(doc: Doc, drug: Arg, limit: int) -> bool:
+        """"X was stopped / withheld ...": the drug named, then said to be stopped (before `limit`)."""
+        after = [t.lower_ for t in doc[drug.end:min(drug.end + 3, limit)]]
         return bool(after) and after[0] in BE_AUX and any(w in WITHDRAWAL_VERBS for w in after[1:])
 
     @staticmethod
@@ -337,10 +343,10 @@ class ClaimExtractor:
         if ante.type not in DRUGLIKE:
             return None
         k = ante.start - 1
-        while k > sent.start and doc[k].is_alpha and doc[k].lower_ not in {"is", "was", "are", "were"} \
+        while k > sent.start and doc[k].is_alpha and doc[k].lower_ not in COPULA \
                 and ante.start - k <= 3:
             k -= 1
-        if k <= sent.start or doc[k].lower_ not in {"is", "was", "are", "were"}:
+        if k <= sent.start or doc[k].lower_ not in COPULA:
             return None
         k -= 1
         if doc[k].text == ")":                  # "Mitomycin C (MMC) is ..."
@@ -495,8 +501,7 @@ class ClaimExtractor:
                 obj = next((a for a in reversed(args) if a.type in CONDITION - {"process"} and i - 3 <= a.end <= i), None)
                 if obj is not None:
                     for d in (a for a in args if a.end < obj.start and a.type in DRUGLIKE):
-                        after = [t.lower_ for t in doc[d.end:min(d.end + 3, obj.start)]]
-                        if after and after[0] in BE_AUX and any(w in WITHDRAWAL_VERBS for w in after[1:]):
+                        if self._stopped_after(doc, d, obj.start):
                             emit(d, "causes", obj, "dechallenge", (i, i + 1))
             # therapeutic markers: "Y was treated with X", "Y resolved after X"
             if pair in TREAT_MARKERS:

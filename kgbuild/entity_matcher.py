@@ -49,7 +49,11 @@ def adjective_nouns(word: str) -> list[str]:
     stem = word[:-2]
     out = [stem[:-1] + "sis"] if word.endswith("otic") else []
     return out + [stem + "ia", stem + "y", stem + "a"]
-_TOXICITY_NOUNS = {"toxicity", "toxicities", "damage"}
+
+
+# "renal toxicity", "pulmonary damage": the harm an organ adjective before these nouns names
+# (`VocabularyMatcher._organ_toxicities`), and what joins several organs before one of them
+_ORGAN_HARM_NOUNS = {"toxicity", "toxicities", "damage"}
 _COORDINATORS = {",", "and", "or", "/"}
 # Units and other short forms that follow numbers ("10,000 IU", "5 U") are not concepts.
 _UNITS = {"iu", "u", "ml", "mg", "g", "kg", "l", "dl", "mmol", "umol", "nmol", "pmol", "ng", "pg", "mcg",
@@ -191,7 +195,7 @@ class VocabularyMatcher:
         it and the noun; the ones coordinated before it are their adjective alone."""
         out = []
         for k, tok in enumerate(doc):
-            if tok.lower_ not in _TOXICITY_NOUNS or k == 0:
+            if tok.lower_ not in _ORGAN_HARM_NOUNS or k == 0:
                 continue
             organs, i = [], k - 1           # (start, end) of each organ phrase, last first
             while i >= 0:

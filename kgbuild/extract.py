@@ -85,7 +85,7 @@ DRUG_INDUCED = {
 # Not Hepatitis -> Chemical and Drug Induced Liver Injury, though BC5CDR's annotators read it so:
 # clinicians name the drug's hepatitis (immune-mediated, DRESS) as hepatitis, and a path through
 # "hepatitis" should say so (BC5CDR dev disease F1 0.834 with it, 0.833 without).
-_DRUG_AGENTS = {"drug", "chemical", "drug_class", "vaccine"}
+_DRUG_AGENTS = {"drug", "chemical", "drug_class"}
 
 
 def _drug_induced(entities: dict[str, Entity], claims: list[Claim],

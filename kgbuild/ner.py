@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, minibatch
 
 from . import linking
-from .claims import ALL_VERBS, _lexicon
+from .claims import ALL_VERBS, verb_forms
 from .entity_matcher import choose_concept
 from .vocabulary import Concept, Vocabulary, normalize_term
 
@@ -48,7 +48,7 @@ _SKIP_FIRST = {"the", "a", "an", "of", "and", "or", "with", "in", "to", "-", "("
 
 UNLINKED_PREFIX = "KGBUILD:unlinked_"
 # a span that ends in a verb is a clause, not a name ("filtration falls")
-_VERB_FORMS = ALL_VERBS | _lexicon("fall rise occur develop improve resolve persist recur worsen appear follow "
+_VERB_FORMS = ALL_VERBS | verb_forms("fall rise occur develop improve resolve persist recur worsen appear follow "
                                    "decline drop return remain result begin start stop continue")
 # Endings of INN stems (WHO, "The use of stems in the selection of INNs") and other common endings of
 # drug names: what an unlinked one-word CHEMICAL span must end with to be kept
@@ -60,6 +60,11 @@ _DRUG_ENDINGS = ("mab", "nib", "cept", "vir", "pril", "sartan", "olol", "alol", 
                  "pam", "lam", "dil", "stat")
 # (not -in, -ide, -ate, -one: "within", "alongside", "exacerbate", "alone" end English words too)
 _DRUG_CODE = re.compile(r"[A-Z]{1,5}-?\d{2,7}[A-Z]?")
+
+
+def is_unlinked(span: Span) -> bool:
+    """A span kept under a local CURIE because nothing grounds it (`StatisticalNER.unlinked`)."""
+    return span.kb_id_.startswith(UNLINKED_PREFIX)
 
 
 def unlinked_enabled() -> bool:

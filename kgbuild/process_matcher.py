@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from .claims import CAUSE_VERBS, DECREASE_VERBS, INCREASE_VERBS, TREAT_VERBS
-from .ner import UNLINKED_PREFIX
+from .ner import is_unlinked
 
 VERB_FORMS = CAUSE_VERBS | INCREASE_VERBS | DECREASE_VERBS | TREAT_VERBS
 
@@ -57,7 +57,7 @@ class ProcessMatcher:
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
         # a name the statistical NER kept unlinked gives way to the process it names ("Tubular injury")
-        covered = {t for e in ents if not e.kb_id_.startswith(UNLINKED_PREFIX) for t in range(e.start, e.end)}
+        covered = {t for e in ents if not is_unlinked(e) for t in range(e.start, e.end)}
         new, nested = [], list(doc.spans.get("kgbuild_nested", []))
         for tok in doc:
             head = tok.lower_.replace("-", "")
@@ -81,12 +81,12 @@ class ProcessMatcher:
                              for t in doc[start:tok.i + 1])
             span = Span(doc, start, tok.i + 1, label="process", kb_id=process_curie(label))
             new.append(span)
-            nested.extend(e for e in inner if e.label_ != "process" and not e.kb_id_.startswith(UNLINKED_PREFIX))
+            nested.extend(e for e in inner if e.label_ != "process" and not is_unlinked(e))
         new += _participle_mentions(doc, ents + new, covered | {t for sp in new for t in range(sp.start, sp.end)})
         if new:
             new = _unify(doc, new)
             keep = [e for e in ents if not any(n.start <= e.start and e.end <= n.end or
-                                               e.kb_id_.startswith(UNLINKED_PREFIX) and n.start < e.end and e.start < n.end
+                                               is_unlinked(e) and n.start < e.end and e.start < n.end
                                                for n in new)]
             doc.ents = filter_spans(keep + new)
             doc.spans["kgbuild_nested"] = nested

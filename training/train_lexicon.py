@@ -175,6 +175,15 @@ def is_heading(concept, surface: str) -> bool:
     return normalize_term(surface) in {normalize_term(label), normalize_term(" ".join(label.split(", ")[::-1]))}
 
 
+def newer_heading(hits: list, surface: str, newest: dict[str, int] | None):
+    """The hit the surface is the heading of, when all its MeSH records are newer than the corpus
+    (MeSH's previous indexing applies to it: see `against_vocabulary`); else None."""
+    heading = next((h for h in hits if is_heading(h, surface)), None)
+    if heading is None or not newest or not all(newer_than(x, newest) for x in heading.ids if x.startswith("MESH:")):
+        return None
+    return heading
+
+
 def newest_mesh(path: Path) -> dict[str, int]:
     """The highest MeSH descriptor (D) and supplementary concept (C) number the corpus uses at all:
     records numbered above them were created after it was annotated."""
@@ -209,9 +218,8 @@ def against_vocabulary(rows: list[dict], vocab, newest: dict[str, int] | None = 
         hits = vocab.lookup(surface)
         several = "|" in r["mesh"]
         if several and not (hits and all(any(x in h.ids for h in hits) for x in r["mesh"].split("|"))):
-            heading = next((h for h in hits if is_heading(h, surface)), None)
-            mesh = [x for x in heading.ids if x.startswith("MESH:")] if heading else []
-            if mesh and newest and all(newer_than(x, newest) for x in mesh):
+            heading = newer_heading(hits, surface, newest)
+            if heading is not None and any(x.startswith("MESH:") for x in heading.ids):
                 # a heading newer than the corpus that its annotators indexed as two ("Cystitis,
                 # Hemorrhagic", D000096722: Cystitis + Hemorrhage then)
                 r["mode"], r["concept"] = "xref", heading.curie
@@ -244,8 +252,8 @@ def against_vocabulary(rows: list[dict], vocab, newest: dict[str, int] | None = 
             elif not any(x.startswith("MESH:") for x in own.ids):   # no MeSH id yet: the one indexers use
                 r["mode"], r["concept"] = "xref", own.curie
             elif any(is_heading(h, surface) for h in hits):
-                heading = next(h for h in hits if is_heading(h, surface))
-                if not (newest and all(newer_than(x, newest) for x in heading.ids if x.startswith("MESH:"))):
+                heading = newer_heading(hits, surface, newest)
+                if heading is None:
                     stats["the vocabulary's own heading (kept)"] += 1   # e.g. hepatitis stays Hepatitis
                     continue
                 # the heading's MeSH record is newer than the corpus (e.g. Hyperthermia, D000084462),
