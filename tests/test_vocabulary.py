@@ -204,7 +204,7 @@ def test_search_did_you_mean(vocab):
     ("cytokine release", "process"), ("cytokine storm", "disease"), ("CRS", "disease"), ("complement activation", "process"), ("ketogenesis", "process"),
     ("IFN-γ", "cytokine"), ("IL-1β", "cytokine"), ("TGF-β", "cytokine"), ("MCP-1", "cytokine"),
     ("tocilizumab", "drug"), ("heparin", "drug"), ("tisagenlecleucel", "drug"), ("Kymriah", "drug"),
-    ("CAR-T cell therapy", "drug"), ("BNT162b2", "drug"), ("IVIG", "drug"), ("steroids", "drug"),
+    ("CAR-T cell therapy", "drug"), ("BNT162b2", "drug"), ("IVIG", "drug"), ("steroids", "chemical"),
     ("fever", "disease"), ("headache", "disease"), ("tachycardia", "disease"), ("toxic epidermal necrolysis", "disease"),
     ("VITT", "disease"), ("DRESS", "disease"), ("acute kidney injury", "disease"), ("maculopapular rash", "disease"),
 ])
@@ -358,9 +358,11 @@ def test_corpus_lexicon_adds_names_and_mesh_ids(vocab, monkeypatch):
     # ... or the two it was indexed as (a composite mention: Cystitis + Hemorrhage, before 2023)
     hc = one(vocab, "hemorrhagic cystitis")
     assert hc.curie == "MESH:D000096722" and {"MESH:D003556", "MESH:D006470"} <= set(hc.xrefs)
-    # nor the seed's curated readings: "steroids" stays glucocorticoids, without MeSH Steroids as an xref
-    steroids = one(vocab, "steroids")
-    assert steroids.label == "Glucocorticoids" and "MESH:D013256" not in steroids.ids
+    # nor the seed's curated readings: "steroids" is MeSH Steroids and "corticosteroids" MeSH's
+    # Adrenal Cortex Hormones (as BC5CDR grounds them), neither narrowed to glucocorticoids
+    assert one(vocab, "steroids").curie == "MESH:D013256"
+    assert one(vocab, "corticosteroids").curie == "MESH:D000305"
+    assert one(vocab, "glucocorticoids").curie == "MESH:D005938"
     # switched off: the bare vocabulary, which has never heard of MK-801
     monkeypatch.setenv("KGBUILD_CORPUS_LEXICON", "0")
     bare = Vocabulary.load()
