@@ -1,6 +1,6 @@
 """The spaCy pipeline: scispaCy tokenizer → sentences → vocabulary NER → statistical NER
 (kgbuild/ner.py, grounded to the vocabulary) → abbreviations → ConText → claims → relation
-classifier (kgbuild/relations.py). Every stage is a
+classifier (kgbuild/relations.py) → coreference (kgbuild/coreference.py). Every stage is a
 registered component, so the pipeline can be inspected, reordered or extended like any spaCy
 pipeline (`nlp.pipe_names`)."""
 from __future__ import annotations
@@ -14,6 +14,7 @@ from . import (  # noqa: F401
     abbreviations,
     claims,
     context,
+    coreference,
     entity_matcher,
     ner,
     process_matcher,
@@ -25,7 +26,7 @@ from . import (  # noqa: F401
 PIPE_NAMES = ("kgbuild_compound_splitter", "kgbuild_sentencizer", "kgbuild_vocabulary_matcher",
               "kgbuild_statistical_ner", "kgbuild_process_matcher", "abbreviation_detector",
               "kgbuild_abbreviation_linker", "kgbuild_context", "kgbuild_claims",
-              "kgbuild_relations")
+              "kgbuild_relations", "kgbuild_coreference")
 
 _NLP: Language | None = None
 

@@ -1110,6 +1110,32 @@ def write_vocabulary(rows: list[dict], path: Path, stops: set[str] = frozenset()
     return data
 
 
+def hierarchy_edges(src: Sources) -> dict[str, list[str]]:
+    """is_a parents of every condition term: HP and MONDO from their own is_a, MeSH disease
+    descriptors (trees C, F03) from their tree numbers. The runtime reads them to tell a broader
+    condition ("the swelling") from a narrower one the report named (angioedema)."""
+    edges: dict[str, set[str]] = collections.defaultdict(set)
+    for hid, t in src.hp.items():
+        if not t["obsolete"] and hid.startswith("HP:"):
+            edges[hid].update(p for p in t["is_a"] if p.startswith("HP:"))
+    for e in src.mondo:
+        for p in e.get("relations", {}).get("is_a", []):
+            edges[e["id"]].add(p if p.startswith("MONDO:") else "MONDO:" + p)
+    by_tree = {t: rec.id for rec in src.mesh.values() for t in rec.trees if t.startswith(DISEASE_TREES)}
+    for tree, mid in by_tree.items():
+        if "." in tree and (parent := by_tree.get(tree.rsplit(".", 1)[0])) and parent != mid:
+            edges["MESH:" + mid].add("MESH:" + parent)
+    return {c: sorted(ps) for c, ps in edges.items() if ps}
+
+
+def write_hierarchy(edges: dict[str, list[str]], path: Path) -> None:
+    """One line per term: child TAB parent|parent (gzip, reproducible bytes)."""
+    data = "".join(f"{c}\t{'|'.join(ps)}\n" for c, ps in sorted(edges.items())).encode("utf-8")
+    with open(path, "wb") as raw:
+        with gzip.GzipFile(filename="hierarchy.tsv", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz:
+            gz.write(data)
+
+
 def write_sources(src: Sources, rows: list[dict], stats, path: Path, vocab_path: Path, seed_path: Path):
     import importlib.metadata as md
     counts = collections.Counter(r["type"] for r in rows)
@@ -1176,6 +1202,14 @@ def write_sources(src: Sources, rows: list[dict], stats, path: Path, vocab_path:
         "",
         "Debug a name with `python ontologies/build_vocabulary.py --explain \"name\"`.",
         "",
+        "## Condition hierarchy",
+        "",
+        "`kgbuild/data/hierarchy.tsv.gz` (same build): one line per condition term, `child  parent|parent`, "
+        "the is_a parents from HP and MONDO and, for MeSH disease descriptors (trees C and F03), the "
+        "descriptors one tree level up. Terms keep their source ids (HP:..., MONDO:..., MESH:...); "
+        "`kgbuild/hierarchy.py` climbs from all of a concept's ids (CURIE and xrefs). "
+        "kgbuild/coreference.py reads it to resolve \"the swelling\" to the angioedema a report named.",
+        "",
         "## Contents of this build",
         "",
         f"* file: `{vocab_path.relative_to(ROOT)}`, {vocab_path.stat().st_size:,} bytes gzipped",
@@ -1215,6 +1249,9 @@ def main(argv=None):
     seed_stops = {normalize_term(w) for r in seed if r.action == "stop" for w in r.synonyms
                   if not w.startswith(CASE_SENSITIVE_MARK)}
     write_vocabulary(rows, args.out, seed_stops)
+    edges = hierarchy_edges(src)
+    write_hierarchy(edges, args.out.with_name("hierarchy.tsv.gz"))
+    log(f"wrote hierarchy.tsv.gz: {len(edges):,} condition terms with is_a parents")
     write_sources(src, rows, b.stats, args.sources_md, args.out, args.seed)
     counts = collections.Counter(r["type"] for r in rows)
     log(f"wrote {args.out} ({args.out.stat().st_size:,} bytes): {len(rows):,} concepts {dict(counts)} "

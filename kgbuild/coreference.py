@@ -1,0 +1,172 @@
+"""Claim arguments that refer back to a concept the report named before.
+
+Two readings, applied to the claims the rules and the classifier made (the component runs last):
+
+* **Bridging to a narrower condition.** A definite mention of a broad condition ("the non-pitting
+  swelling typical of this reaction", "this rash") after the report has named a kind of it
+  (angioedema is an edema in HP) refers to that condition: the claim's argument becomes the
+  narrower concept. The broad mention must open with a definite determiner or a possessive (the,
+  this, these, such, her ...) across modifiers only (part-of-speech tags from the shipped parser,
+  run on that sentence only), and exactly one narrower concept may be the most named before it.
+* **The accumulated substance.** Once the report has named a process "<X> accumulation" (or
+  excess, overload, build-up, retention) as an effect of something, a later causal claim whose
+  subject is the substance X itself ("Bradykinin increases vascular permeability") is also read as
+  a claim of the process: a second claim from the process, same predicate, object and evidence.
+
+Both are inferences, so their confidence is the claim's times ``claims.COREF_FACTOR`` and the
+evidence rule says which reading made them ("+bridging", "+accumulation").
+``KGBUILD_COREFERENCE=0`` switches the component off.
+"""
+
+import os
+from collections import Counter
+from dataclasses import replace
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .claims import COREF_FACTOR, DRUGLIKE, Arg, RawClaim
+from .hierarchy import Hierarchy
+
+CONDITION_TYPES = {"disease", "adverse_event"}
+DEFINITE = {"the", "this", "that", "these", "those", "such", "her", "his", "their", "its", "our"}
+ACCUMULATION_NOUNS = ("accumulation", "excess", "overload", "build-up", "buildup", "retention")
+# part-of-speech tags of the words a determiner may stand apart from its noun by, and how many
+MODIFIER_TAGS = {"JJ", "JJR", "JJS", "VBN", "VBG", "NN", "NNS", "HYPH", ",", "CC", "RB"}
+MAX_MODIFIERS = 6
+SUBSTANCE_TYPES = {"drug", "chemical", "cytokine", "lab_marker"}
+EFFECT_PREDICATES = {"causes", "increases", "decreases"}
+
+
+def enabled() -> bool:
+    return os.environ.get("KGBUILD_COREFERENCE", "1").lower() not in ("0", "false", "no", "off")
+
+
+class Coreference:
+    def __init__(self, nlp: Language, name: str):
+        self.nlp = nlp
+        self.name = name
+        self._vocabulary = None
+        self._parser = None
+
+    @property
+    def vocabulary(self):
+        if self._vocabulary is None:
+            self._vocabulary = self.nlp.get_pipe("kgbuild_vocabulary_matcher").vocabulary
+        return self._vocabulary
+
+    def _ids(self, curie: str) -> frozenset[str]:
+        concept = self.vocabulary.get(curie)
+        return frozenset([curie, *(concept.xrefs if concept else ())])
+
+    def _definite(self, doc: Doc, arg: Arg, sent: Span) -> bool:
+        """Whether the mention's noun phrase opens with a definite determiner or a possessive: the
+        words left of it, back to that determiner, are all modifiers by their part-of-speech tags
+        (adjectives, participles, nouns, commas: "the non-pitting, non-itchy swelling"). Tags, not
+        arcs: the small parser often attaches a determiner to the first adjective."""
+        if not doc.has_annotation("TAG"):
+            if self._parser is None:
+                from .parser import PARSER_DIR, load_model
+                self._parser = load_model(self.nlp.vocab, PARSER_DIR)
+            tokens = sent.as_doc()
+            for _, proc in self._parser.pipeline:
+                tokens = proc(tokens)
+            offset = sent.start
+        else:
+            tokens, offset = doc, 0
+        first = sent.start - offset
+        i = arg.start - offset - 1
+        while i >= first and arg.start - offset - i <= MAX_MODIFIERS + 1:
+            t = tokens[i]
+            if t.lower_ in DEFINITE:
+                return True
+            if t.tag_ not in MODIFIER_TAGS:
+                return False
+            i -= 1
+        return False
+
+    def _narrower(self, doc: Doc, arg: Arg, drug_effects: set[str]) -> str | None:
+        """The one narrower condition named most often before ``arg`` (None if none or a tie).
+        Only the report's own events qualify, conditions a drug is said to cause (not negated):
+        "the hepatitis" after "viral hepatitis was excluded" is not viral hepatitis. And a broad
+        condition that is such an event itself ("the AKI" after "vancomycin caused AKI") means
+        itself, whatever narrower one the report names too."""
+        if arg.curie in drug_effects:
+            return None
+        h = Hierarchy.load()
+        broad = self._ids(arg.curie)
+        counts = Counter(e.kb_id_ for e in doc.ents if e.start < arg.start and e.label_ in CONDITION_TYPES
+                         and e.kb_id_ != arg.curie and e.kb_id_ in drug_effects)
+        ranked = [(n, c) for c, n in counts.most_common() if h.is_narrower(self._ids(c), broad)]
+        if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0]):
+            return None
+        return ranked[0][1]
+
+    def _bridge(self, doc: Doc, claim: RawClaim, drug_effects: set[str]) -> None:
+        for role in ("subject", "object"):
+            arg: Arg = getattr(claim, role)
+            if arg.type not in CONDITION_TYPES or arg.coref:
+                continue
+            target = self._narrower(doc, arg, drug_effects)
+            if target is None or not self._definite(doc, arg, claim.sentence):
+                continue
+            setattr(claim, role, Arg(arg.start, arg.end, target, arg.type, coref=True))
+            claim.confidence *= COREF_FACTOR
+            claim.rule += "+bridging"
+
+    @staticmethod
+    def _accumulations(doc: Doc, claims: list[RawClaim]) -> dict[str, tuple[int, Arg]]:
+        """{substance name: (where the process is first an effect, the process)} for every process
+        "<X> accumulation" / "accumulation of X" a drug is said to bring on: X is then a mediator
+        of that drug (bradykinin of an ACE inhibitor), and what X does is what its accumulation
+        does. A drug's own accumulation (metformin's, in kidney injury) is not read so: what the
+        drug does is its pharmacology, accumulated or not."""
+        effects = {c.object.curie: c.object.start for c in claims
+                   if c.object.type == "process" and c.subject.type in DRUGLIKE and not c.negated
+                   and c.predicate in ("causes", "increases")}
+        out: dict[str, tuple[int, Arg]] = {}
+        for e in doc.ents:
+            if e.label_ != "process" or e.kb_id_ not in effects:
+                continue
+            text = e.text.lower()
+            for noun in ACCUMULATION_NOUNS:
+                name = text[:-len(noun)].strip() if text.endswith(" " + noun) else \
+                    text[len(noun) + 4:].strip() if text.startswith(noun + " of ") else None
+                if name and name not in out:
+                    out[name] = (effects[e.kb_id_], Arg(e.start, e.end, e.kb_id_, "process"))
+        return out
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not enabled() or not doc._.claims:
+            return doc
+        claims: list[RawClaim] = doc._.claims
+        drug_effects = {c.object.curie for c in claims if c.subject.type in DRUGLIKE and not c.negated
+                        and c.predicate in ("causes", "associated_with")}
+        for c in claims:
+            self._bridge(doc, c, drug_effects)
+        accumulations = self._accumulations(doc, claims)
+        added = []
+        if accumulations:
+            for c in claims:
+                s = c.subject
+                found = accumulations.get(doc[s.start:s.end].text.lower())
+                if (found is None or s.type not in SUBSTANCE_TYPES or c.predicate not in EFFECT_PREDICATES
+                        or c.negated or s.start <= found[0] or c.object.curie == found[1].curie):
+                    continue
+                process = found[1]
+                added.append(replace(c, subject=Arg(s.start, s.end, process.curie, "process", coref=True),
+                                     confidence=c.confidence * COREF_FACTOR, rule=c.rule + "+accumulation",
+                                     flags=dict(c.flags)))
+        # a re-pointed claim may now repeat another reading of its sentence: keep the more confident
+        best: dict[tuple, RawClaim] = {}
+        for c in claims + added:
+            key = (c.sentence.start, c.subject.curie, c.predicate, c.object.curie, c.negated)
+            if key not in best or c.confidence > best[key].confidence:
+                best[key] = c
+        doc._.claims = sorted(best.values(), key=lambda c: (c.sentence.start, c.trigger))
+        return doc
+
+
+@Language.factory("kgbuild_coreference", default_config={})
+def make_coreference(nlp: Language, name: str) -> Coreference:
+    return Coreference(nlp, name)
