@@ -183,6 +183,21 @@ class RawClaim:
     flags: dict = field(default_factory=dict)
 
 
+def _outside_parentheses(doc: Doc, start: int, end: int) -> list[str] | None:
+    """The lower-cased words between two mentions without the parenthesised asides among them
+    ("haloperidol (1 mg/kg i.p.) and by reserpine" -> ["and", "by"]); None when the second mention
+    is itself inside an open parenthesis."""
+    out, depth = [], 0
+    for t in doc[start:end]:
+        if t.text == "(":
+            depth += 1
+        elif t.text == ")" and depth:
+            depth -= 1
+        elif not depth:
+            out.append(t.lower_)
+    return None if depth else out
+
+
 def _index_drug(drugs: list[Span], noun: str | None = None) -> Arg | None:
     """The report's drug: the one named most often (the earliest on a tie). For "the vaccine",
     "the antibody": the most often named drug whose mentions say so ("ChAdOx1 nCoV-19 vaccine"),
@@ -378,11 +393,15 @@ class ClaimExtractor:
         for a in right:
             if a.start < last.end or a is first:
                 continue
-            gap = [t.lower_ for t in doc[last.end:a.start]]
+            gap = _outside_parentheses(doc, last.end, a.start)
+            if gap is None:
+                if a.curie == last.curie:
+                    continue        # "haloperidol (HAL)": the short form inside the parentheses
+                break
             clause = any(a_ == "," and b_ == "and" for a_, b_ in zip(gap, gap[1:]))   # ", and" joins clauses
             if gap and not clause and len(gap) <= 4 and ("and" in gap or "," in gap or "or" in gap or "/" in gap) and \
                     all(g in {",", "and", "or", "/", "as", "well", "serum", "plasma", "levels", "level", "the",
-                              "concentrations", "count", "of", "also"} for g in gap) and a.type in types:
+                              "concentrations", "count", "of", "also", "by"} for g in gap) and a.type in types:
                 objs.append(a)
                 last = a
             else:
@@ -446,7 +465,12 @@ class ClaimExtractor:
                     subj.type == "lab_marker" and low != "associated" and low != "related"))   # "triiodothyronine-induced"
                 if agent and obj is not None and not (subj.type == "lab_marker" and obj.type not in CONDITION):
                     pred = "associated_with" if low in {"associated", "related"} else "causes"
-                    emit(subj, pred, obj, "compound", (i - 1, i + 1))
+                    # "AZT-induced anemia and leukopenia": the conditions coordinated with the first
+                    objs = [obj] if obj.start <= i else \
+                        self._right_objects(doc, args, obj.start, sent, CONDITION | MEASURABLE, max_gap=0) or [obj]
+                    for o in objs:
+                        if not (subj.type == "lab_marker" and o.type not in CONDITION):
+                            emit(subj, pred, o, "compound", (i - 1, i + 1))
                 continue
             # "the role of X in the pathogenesis of Y"
             if low in ROLE_NOUNS and nxt == "of":
@@ -493,8 +517,11 @@ class ClaimExtractor:
                 obj = self._left_subject(doc, args, i, sent, CONDITION | MEASURABLE, skip_preps=False)
                 subj_r = self._right_objects(doc, args, i + width, sent, CAUSAL_SUBJECT, max_gap=4)
                 if obj is not None and subj_r:
+                    # "tetany and rhabdomyolysis due to furosemide": every coordinated condition
+                    objs = [*self._coordinated_before(doc, args, obj), obj, *self._coordinated_after(doc, args, obj, i)]
                     for sj in self._same_kind(subj_r):    # "induced by paclitaxel/carboplatin": both
-                        emit(sj, pred, obj, "cause_marker", (i, i + width))
+                        for o in objs:
+                            emit(sj, pred, o, "cause_marker", (i, i + width))
                 continue
             # "acarbose was withheld and the ileus resolved": a positive dechallenge told drug first
             if low in DECHALLENGE_MARKERS:

@@ -54,6 +54,30 @@ def test_coordinated_objects(extractor):
     assert has(claims, "amoxicillin", "increases", "alkaline phosphatase"), claims
 
 
+@pytest.mark.parametrize("text, pairs", [
+    # conditions coordinated before a cause marker, and after an "X-induced" compound
+    ("Tetany and rhabdomyolysis due to surreptitious furosemide were treated.",
+     [("furosemide", "tetany"), ("furosemide", "rhabdomyolysis")]),
+    ("A patient with sinus bradycardia and atrioventricular block, induced by carbamazepine, was seen.",
+     [("carbamazepine", "sinus bradycardia"), ("carbamazepine", "atrioventricular block")]),
+    ("Benzylacyclouridine reverses AZT-induced anemia and leukopenia.",
+     [("zidovudine", "anemia"), ("zidovudine", "leukopenia")]),
+    # agents coordinated across a parenthesised dose or short form, and a repeated "by"
+    ("The compound reduced the catalepsy induced by haloperidol (1 mg/kg i.p.) and by reserpine (5 mg/kg i.p.).",
+     [("haloperidol", "catalepsy"), ("reserpine", "catalepsy")]),
+])
+def test_coordination_around_cause_markers(extractor, text, pairs):
+    claims = claims_of(extractor, text)
+    for subj, obj in pairs:
+        assert has(claims, subj, "causes", obj), (subj, obj, claims)
+
+
+def test_coordinated_drugs_across_a_short_form(extractor):
+    claims = claims_of(extractor, "VITT was treated with intravenous immunoglobulin (IVIG) and argatroban.")
+    assert has(claims, "immunoglobulin", "treats", "thrombocytopenia"), claims
+    assert has(claims, "argatroban", "treats", "thrombocytopenia"), claims
+
+
 def test_relative_clause_subject(extractor):
     claims = claims_of(extractor, "Alemtuzumab raised interleukin-6, which promoted a prothrombotic state.")
     assert has(claims, "alemtuzumab", "increases", "interleukin"), claims
