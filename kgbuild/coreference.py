@@ -105,8 +105,9 @@ class Coreference:
     def _bridge(self, doc: Doc, claim: RawClaim, drug_effects: set[str]) -> None:
         for role in ("subject", "object"):
             arg: Arg = getattr(claim, role)
-            if arg.type not in CONDITION_TYPES or arg.coref:
-                continue
+            if arg.type not in CONDITION_TYPES or arg.coref or \
+                    not claim.sentence.start <= arg.start < claim.sentence.end:
+                continue        # (a classifier's claim may take an argument from another sentence)
             target = self._narrower(doc, arg, drug_effects)
             if target is None or not self._definite(doc, arg, claim.sentence):
                 continue
