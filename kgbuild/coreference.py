@@ -85,7 +85,7 @@ class Coreference:
             i -= 1
         return False
 
-    def _narrower(self, doc: Doc, arg: Arg, drug_effects: set[str]) -> str | None:
+    def _narrower(self, conditions: list[tuple[int, str]], arg: Arg, drug_effects: set[str]) -> str | None:
         """The one narrower condition named most often before ``arg`` (None if none or a tie).
         Only the report's own events qualify, conditions a drug is said to cause (not negated):
         "the hepatitis" after "viral hepatitis was excluded" is not viral hepatitis. And a broad
@@ -95,20 +95,19 @@ class Coreference:
             return None
         h = Hierarchy.load()
         broad = self._ids(arg.curie)
-        counts = Counter(e.kb_id_ for e in doc.ents if e.start < arg.start and e.label_ in CONDITION_TYPES
-                         and e.kb_id_ != arg.curie and e.kb_id_ in drug_effects)
+        counts = Counter(c for start, c in conditions if start < arg.start and c != arg.curie and c in drug_effects)
         ranked = [(n, c) for c, n in counts.most_common() if h.is_narrower(self._ids(c), broad)]
         if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0]):
             return None
         return ranked[0][1]
 
-    def _bridge(self, doc: Doc, claim: RawClaim, drug_effects: set[str]) -> None:
+    def _bridge(self, doc: Doc, claim: RawClaim, conditions: list[tuple[int, str]], drug_effects: set[str]) -> None:
         for role in ("subject", "object"):
             arg: Arg = getattr(claim, role)
             if arg.type not in CONDITION_TYPES or arg.coref or \
                     not claim.sentence.start <= arg.start < claim.sentence.end:
                 continue        # (a classifier's claim may take an argument from another sentence)
-            target = self._narrower(doc, arg, drug_effects)
+            target = self._narrower(conditions, arg, drug_effects)
             if target is None or not self._definite(doc, arg, claim.sentence):
                 continue
             setattr(claim, role, Arg(arg.start, arg.end, target, arg.type, coref=True))
@@ -126,6 +125,8 @@ class Coreference:
                    if c.object.type == "process" and c.subject.type in DRUGLIKE and not c.negated
                    and c.predicate in ("causes", "increases")}
         out: dict[str, tuple[int, Arg]] = {}
+        if not effects:
+            return out
         for e in doc.ents:
             if e.label_ != "process" or e.kb_id_ not in effects:
                 continue
@@ -143,8 +144,11 @@ class Coreference:
         claims: list[RawClaim] = doc._.claims
         drug_effects = {c.object.curie for c in claims if c.subject.type in DRUGLIKE and not c.negated
                         and c.predicate in ("causes", "associated_with")}
-        for c in claims:
-            self._bridge(doc, c, drug_effects)
+        if drug_effects:
+            # (start, CURIE) of every condition mention, read once: doc.ents makes new Spans per call
+            conditions = [(e.start, e.kb_id_) for e in doc.ents if e.label_ in CONDITION_TYPES]
+            for c in claims:
+                self._bridge(doc, c, conditions, drug_effects)
         accumulations = self._accumulations(doc, claims)
         added = []
         if accumulations:
