@@ -104,41 +104,42 @@ class VocabularyMatcher:
         pairs = [self._norm(t.text) if not t.is_space else ("", "") for t in doc]
         norms = [p[0] for p in pairs]
         cases = [p[1] for p in pairs]
+        # token attributes read once (indexing a Doc makes a new Token each time)
+        texts = [t.text for t in doc]
+        lowers = [x.lower() for x in texts]
+        spaces = [t.is_space for t in doc]
+        alphas = [t.is_alpha for t in doc]
         matches: list[Span] = []
         i, n = 0, len(doc)
         while i < n:
-            tok = doc[i]
-            if not norms[i] or tok.text.lower() in _INNER_ONLY or tok.text in _BREAKERS \
-                    or tok.lower_ in _NEVER_FIRST:
+            if not norms[i] or lowers[i] in _INNER_ONLY or texts[i] in _BREAKERS or lowers[i] in _NEVER_FIRST:
                 i += 1
                 continue
-            change_first = tok.lower_ in _CHANGE_WORDS
+            change_first = lowers[i] in _CHANGE_WORDS
             hit = None
             stop = min(n, i + MAX_TOKENS)
             # find the farthest reachable end (no breakers or line breaks inside a term)
             end = i + 1
-            while end < stop and not doc[end].is_space and doc[end].text not in _BREAKERS:
+            while end < stop and not spaces[end] and texts[end] not in _BREAKERS:
                 end += 1
             for j in range(end, i, -1):
-                last = doc[j - 1]
-                if j - 1 > i and (last.text.lower() in _INNER_ONLY or not norms[j - 1]):
+                if j - 1 > i and (lowers[j - 1] in _INNER_ONLY or not norms[j - 1]):
                     continue
                 key = " ".join(x for x in norms[i:j] if x)
-                if not key:
-                    continue
-                span = doc[i:j]
+                if not key or not self.vocabulary.could_name(key):
+                    continue        # (most spans: ruled out before any variant is made)
                 # an adjective names a condition only where it is predicated ("became lethargic",
                 # "was hypokalemic and confused"), not where it modifies a noun ("ophthalmic Graves disease")
-                adjective = j == i + 1 and (j >= n or not doc[j].is_alpha or doc[j].lower_ in _AFTER_PREDICATE)
+                adjective = j == i + 1 and (j >= n or not alphas[j] or lowers[j] in _AFTER_PREDICATE)
                 found = self._lookup(key, " ".join(x for x in cases[i:j] if x), adjective)
                 if found:
-                    concept = choose_concept(found, span.text)
+                    concept = choose_concept(found, doc[i:j].text)
                     if change_first and not self._named_by_change(concept, norms[i + 1:j], cases[i + 1:j]):
                         continue
                     hit = Span(doc, i, j, label=concept.type, kb_id=concept.curie)
                     break
             if hit is not None and len(hit) == 1 and len(hit.text) <= 3 and i > 0 and \
-                    (hit.text.lower() in _UNITS or _is_number(doc[i - 1].text)):
+                    (hit.text.lower() in _UNITS or _is_number(texts[i - 1])):
                 hit = None          # "10,000 IU": a unit after a number
             if hit is not None:
                 matches.append(hit)

@@ -315,6 +315,7 @@ class Vocabulary:
         self._by_id: dict[str, int] = {}
         self._index: dict[str, tuple[tuple[int, str | None], ...]] = {}
         self._trigrams = None          # built lazily by search()
+        self._name_lengths: dict[str, int] | None = None     # built lazily by name_lengths()
         # names refused as concepts (the seed's stop words, names a corpus lexicon stopped): no
         # unlinked mention may take them either (kgbuild/ner.py)
         self.stopped: set[str] = set()
@@ -370,6 +371,34 @@ class Vocabulary:
         vocab = cls(concepts, source=str(path))
         vocab.stopped = stopped
         return vocab
+
+    def name_lengths(self) -> dict[str, int]:
+        """First word of every indexed name -> the most words a name starting with it has. The
+        matcher tries no longer span from a word than this (kept in the pickled cache)."""
+        if self._name_lengths is None:
+            lengths: dict[str, int] = {}
+            for key in self._index:
+                first = key.partition(" ")[0]
+                n = key.count(" ") + 1
+                if n > lengths.get(first, 0):
+                    lengths[first] = n
+            self._name_lengths = lengths
+        return self._name_lengths
+
+    def could_name(self, norm: str) -> bool:
+        """False when neither a normalised name ``norm`` of several words nor any variant of it
+        (`normalized_variants`) can be in the index: its first word starts no name that long.
+        Variants that change the first word or the number of words (a stereo prefix dropped, an
+        organ adjective replaced, a bound prefix closed up) always count as possible, as do names
+        of one word (singulars, adjectives)."""
+        first, _, rest = norm.partition(" ")
+        if not rest:
+            return True
+        first = first.lower()
+        if first in _STEREO_PREFIXES or first in _ORGAN_WORDS or \
+                rest.count(" ") + 2 <= self.name_lengths().get(first, 0):
+            return True
+        return not _PREFIX_WORDS.isdisjoint(norm.lower().split(" ")[:-1])
 
     def apply_lexicon(self, path: str | os.PathLike) -> int:
         """Apply a corpus lexicon (training/train_lexicon.py, which documents its two modes).
@@ -429,6 +458,7 @@ class Vocabulary:
             self._index[key] = ((i, cs_key),) + keep
             applied += 1
         self._trigrams = None
+        self._name_lengths = None
         return applied
 
     @classmethod
@@ -462,6 +492,7 @@ class Vocabulary:
                 vocab = cls.from_tsv(p)
                 if lexicon is not None:
                     vocab.apply_lexicon(lexicon)
+                vocab.name_lengths()
                 if pkl is not None:
                     try:
                         pkl.parent.mkdir(parents=True, exist_ok=True)
@@ -478,13 +509,15 @@ class Vocabulary:
     def __getstate__(self):
         # Store concepts as plain tuples: much faster to unpickle than dataclass instances.
         rows = [(c.curie, c.type, c.label, c.synonyms, c.xrefs, c.case_sensitive) for c in self.concepts]
-        return {"rows": rows, "by_id": self._by_id, "index": self._index, "stopped": self.stopped}
+        return {"rows": rows, "by_id": self._by_id, "index": self._index, "stopped": self.stopped,
+                "name_lengths": self._name_lengths}
 
     def __setstate__(self, state):
         self.concepts = [Concept(*r) for r in state["rows"]]
         self._by_id = state["by_id"]
         self._index = state["index"]
         self.stopped = state.get("stopped", set())
+        self._name_lengths = state.get("name_lengths")
         self._trigrams = None
         self.source = None
 

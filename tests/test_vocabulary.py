@@ -411,3 +411,25 @@ def test_lexicon_knows_which_mesh_records_are_newer_than_its_corpus(tmp_path):
     assert newest == {"D": 66126, "C": 580162}
     assert mod.newer_than("MESH:D000084462", newest) and not mod.newer_than("MESH:D005334", newest)
     assert not mod.newer_than("HP:0001945", newest) and not mod.newer_than("MESH:C000595213", {})
+
+
+def test_could_name_never_rules_out_a_name_or_its_variants(vocab):
+    # every indexed name of several words, and the forms lookup() reaches through variants
+    multi = [k for k in vocab._index if " " in k]
+    assert len(multi) > 10_000
+    assert all(vocab.could_name(k) for k in multi)
+    for text in ("L-thyroxine", "D-penicillamine", "myocardial hypertrophy", "hyper uricemia", "liver tumors",
+                 "renal impairment", "hepatitis B vaccination", "Stevens-Johnson syndromes"):
+        key = normalize_term(text)
+        assert vocab.lookup(text) or " " not in key, text
+        assert vocab.could_name(key), text
+    # ... but a stretch of words no name starts like is ruled out before any lookup
+    assert not vocab.could_name(normalize_term("the patient was given"))
+    assert not vocab.could_name(normalize_term("alemtuzumab infusion day serum"))
+
+
+def test_name_lengths_survive_the_pickled_cache(vocab, tmp_path):
+    lengths = vocab.name_lengths()
+    again = pickle.loads(pickle.dumps(vocab))
+    assert again._name_lengths == lengths
+    assert lengths["stevens"] >= 3          # "stevens johnson syndrome"
