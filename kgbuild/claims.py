@@ -223,13 +223,19 @@ def _is_toxicity_noun(doc: Doc, i: int) -> bool:
         and doc[i - 1].lower_ in {"side", "adverse", "-"})
 
 
-def _args_in(sent: Span, doc: Doc, referent: Callable[[str], Arg | None]) -> list[Arg]:
+def _mentions(doc: Doc) -> list[tuple[int, int, str, str]]:
+    """(start, end, CURIE, type) of every entity, then every nested span ("kgbuild_nested")."""
+    return [(e.start, e.end, e.kb_id_, e.label_) for e in (*doc.ents, *doc.spans.get("kgbuild_nested", []))]
+
+
+def _args_in(sent: Span, doc: Doc, referent: Callable[[str], Arg | None],
+             mentions: list[tuple[int, int, str, str]] | None = None) -> list[Arg]:
     """The sentence's mentions as claim arguments, with "the drug" / "the vaccine" as the report's
-    drug (`referent(noun)`)."""
-    args = [Arg(e.start, e.end, e.kb_id_, e.label_) for e in doc.ents if sent.start <= e.start < sent.end]
-    for e in doc.spans.get("kgbuild_nested", []):
-        if sent.start <= e.start < sent.end:
-            args.append(Arg(e.start, e.end, e.kb_id_, e.label_))
+    drug (`referent(noun)`). ``mentions``: (start, end, CURIE, type) of the document's entities and
+    nested spans, read once per document by the caller (default: read here)."""
+    if mentions is None:
+        mentions = _mentions(doc)
+    args = [Arg(*m) for m in mentions if sent.start <= m[0] < sent.end]
     for i in range(sent.start, sent.end - 1):
         # "Alemtuzumab is reserved for ... Its commonest early toxicity is ...": the report's drug,
         # where the sentence before names it
@@ -787,9 +793,10 @@ class ClaimExtractor:
     def __call__(self, doc: Doc) -> Doc:
         drugs = [e for e in doc.ents if e.label_ == "drug"]
         referent = functools.cache(lambda noun: _index_drug(drugs, noun))
+        mentions = _mentions(doc)           # doc.ents makes new Spans on every access: read once
         claims: list[RawClaim] = []
         for sent in doc.sents:
-            args = _args_in(sent, doc, referent)
+            args = _args_in(sent, doc, referent, mentions)
             for c in self._sentence_claims(doc, sent, args):
                 self._apply_context(doc, c)
                 claims.append(c)
