@@ -20,8 +20,8 @@ A name (``normalize_term`` of a gold mention with one MeSH id) is kept when
 
 Each kept name is then checked against the bundled vocabulary (``mode``):
 
-* ``name``: the vocabulary lacks the name, or knows it only as an entry term of another concept
-  ("steroid" under Glucocorticoids): the name now means the row's concept, which is created (MeSH
+* ``name``: the vocabulary lacks the name, or knows it only as an entry term of another concept:
+  the name now means the row's concept, which is created (MeSH
   heading as label) when no concept has that MeSH id;
 * ``xref``: the vocabulary's concept for the name *is* the MeSH record (same name up to plurals,
   "gemcitabine" CHEBI ↔ MESH:C056507), or has no MeSH id at all (HP "Nephrotoxicity"), or is
@@ -31,9 +31,9 @@ Each kept name is then checked against the bundled vocabulary (``mode``):
   Kidney Diseases, Fever); where the annotators indexed it as two records (a composite mention,
   "hemorrhagic cystitis" = Cystitis + Hemorrhage before MeSH 2023 gave it a heading), both, joined
   by "|" in ``mesh``;
-* not written: rows the vocabulary already agrees with; the vocabulary's stop words ("oxygen",
-  "gold"), dropped concepts (MESH:D004194 Disease) and the names its hand-curated seed gives ("steroids"
-  means glucocorticoids in case reports), as ontologies/seed_concepts.tsv lists them; names that are the vocabulary's own heading
+* not written: rows the vocabulary already agrees with; the vocabulary's stop words ("lead",
+  "gold"), dropped concepts (MESH:D004194 Disease) and the names its hand-curated seed gives ("acute
+  psychosis" is psychosis, not BC5CDR's substance-induced psychoses), as ontologies/seed_concepts.tsv lists them; names that are the vocabulary's own heading
   of another concept ("hepatitis" stays Hepatitis, though BC5CDR's annotators read it as drug-induced
   liver injury: a convention of that corpus, not what the word means); short forms that mean
   something else in the vocabulary (TAM, PAN: per-document abbreviations).
@@ -154,9 +154,9 @@ def plural_blind(s: str) -> str:
 
 def seed_exclusions(path: Path = ROOT / "ontologies" / "seed_concepts.tsv") -> tuple[set[str], set[str], set[str]]:
     """What the vocabulary's hand-curated seed decides, and so the corpus lexicon leaves alone: stop
-    words (common English words such as "oxygen", "water", "lead"; case-sensitive ones such as
+    words (common English words such as "water", "lead"; case-sensitive ones such as
     "=IV"), dropped concepts (too general to mean anything, such as MESH:D004194 Disease) and the
-    readings its synonym rows curate (normalised: "steroids" means glucocorticoids in case reports)."""
+    readings its synonym rows curate (normalised: "acute psychosis" is psychosis)."""
     stops, dropped, named = set(), set(), set()
     for line in open(path, encoding="utf-8"):
         f = line.rstrip("\n").split("\t")             # action curie type label synonyms xrefs note
