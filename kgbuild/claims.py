@@ -382,7 +382,10 @@ class ClaimExtractor:
         """First compatible mention after `pos`, plus those coordinated with it ("ALT and bilirubin")."""
         hi = sent.end
         for k in range(pos, sent.end):
-            if doc[k].lower_ in CLAUSE_BREAKS or doc[k].lower_ == "which":
+            # ", and" opens a new clause ("... reversed the anticoagulation, and the hematoma was
+            # managed without surgery": the hematoma is not what was reversed)
+            if doc[k].lower_ in CLAUSE_BREAKS or doc[k].lower_ == "which" or \
+                    (doc[k].text == "," and k + 1 < sent.end and doc[k + 1].lower_ == "and"):
                 hi = k
                 break
         right = [a for a in args if a.start >= pos and a.end <= hi]

@@ -194,6 +194,8 @@ class StatisticalNER:
             last = words[-1]
             if not last.isalpha() or last in _VERB_FORMS and last.endswith(("s", "ed")):
                 return None             # "retinal vein 5"; "filtration falls" (not "pulmonary damage")
+            if len(words) == 1 and last.endswith("ed"):
+                return None             # a participle alone ("confused", "depressed") names nothing
             label = "disease"
         else:
             return None

@@ -427,3 +427,18 @@ def test_dechallenge_and_treatment_in_one_sentence(extractor):
                                   "and treatment with prednisone.")
     assert has(claims, "allopurinol", "causes", "exanthem") and has(claims, "colchicine", "causes", "exanthem")
     assert has(claims, "prednisone", "treats", "exanthem"), claims
+
+
+def test_object_is_not_taken_across_a_new_clause(extractor):
+    # ", and" opens a new clause: the hematoma is not what the concentrate reversed
+    claims = claims_of(extractor, "Intravenous vitamin K and four-factor prothrombin complex concentrate reversed "
+                                  "the anticoagulation, and the hematoma was managed without surgery.")
+    assert not any(o == "hematoma" for _, _, o, _, _ in claims), claims
+
+
+def test_a_participle_alone_is_no_unlinked_condition(extractor):
+    ex = extractor.from_document(Document(id="t", source="t.txt", text=(
+        "Ammonia should be measured in any patient who becomes drowsy or confused after starting valproate, "
+        "even when liver tests are normal.")))
+    assert not any(e.id.startswith("KGBUILD:unlinked_") and e.label.endswith("ed") for e in ex.entities), \
+        [(e.id, e.label) for e in ex.entities]
