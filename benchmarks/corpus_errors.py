@@ -1,7 +1,7 @@
 """List what kgbuild gets wrong on the corpus: missed and spurious entities and claims per case.
 
 Uses the shared scorer's own matching (score_cases.py), so what is listed is exactly what it counts.
-Usage: python benchmarks/corpus_errors.py [--shared ../shared] [--text] [CASE_ID ...]
+Usage: python benchmarks/corpus_errors.py [--shared ../shared] [--text] [--cases corpus/heldout/cases.json] [CASE_ID ...]
 """
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
     ap.add_argument("--text", action="store_true", help="read the plain text instead of the PDFs")
+    ap.add_argument("--cases", default=str(ROOT / "corpus" / "cases.json"),
+                    help="annotated cases (default: the corpus; corpus/heldout/cases.json: the held-out reports)")
+    ap.add_argument("--docs", default=None, help="their PDFs (default: pdf/ next to --cases)")
     ap.add_argument("ids", nargs="*")
     a = ap.parse_args()
     spec = importlib.util.spec_from_file_location("score_cases", Path(a.shared) / "eval" / "score_cases.py")
@@ -28,14 +31,15 @@ def main() -> int:
     from kgbuild.model import Document
 
     ex = Extractor()
-    cases = json.loads((ROOT / "corpus" / "cases.json").read_text())["cases"]
+    cases = json.loads(Path(a.cases).read_text())["cases"]
+    docs = Path(a.docs) if a.docs else Path(a.cases).parent / "pdf"
     for case in cases:
         if a.ids and case["id"] not in a.ids:
             continue
         if a.text:
             out = ex.from_document(Document(id=case["id"], source=case["id"], text=case["text"])).to_json()
         else:
-            out = ex.from_document(read_document(ROOT / "corpus" / "pdf" / f"{case['id']}.pdf")).to_json()
+            out = ex.from_document(read_document(docs / f"{case['id']}.pdf")).to_json()
         gold = case["entities"]
         id2gold = {e["id"]: sc.map_entity(e, gold) for e in out["entities"]}
         found = {g for g in id2gold.values() if g}
