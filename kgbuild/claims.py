@@ -637,8 +637,10 @@ class ClaimExtractor:
                 if subj is None:
                     continue
                 subjects = [*self._coordinated_before(doc, args, subj), subj, *self._coordinated_after(doc, args, subj, i)]
-                for o in self._right_objects(doc, args, i + width, sent, CONDITION | MEASURABLE | {"drug"}):
-                    if o.type == "drug" and subj.type not in {"drug", "process"}:
+                # a chemical is an object of a regulatory verb only ("valproate lowers carnitine")
+                objects = CONDITION | MEASURABLE | {"drug"} | ({"chemical"} if low not in CAUSE_VERBS else set())
+                for o in self._right_objects(doc, args, i + width, sent, objects):
+                    if o.type in ("drug", "chemical") and subj.type not in {"drug", "process"}:
                         continue
                     gap = [t.lower_ for t in doc[i + width:o.start]]
                     if RESOLUTION_NOUNS.intersection(gap):

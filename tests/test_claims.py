@@ -442,3 +442,8 @@ def test_a_participle_alone_is_no_unlinked_condition(extractor):
         "even when liver tests are normal.")))
     assert not any(e.id.startswith("KGBUILD:unlinked_") and e.label.endswith("ed") for e in ex.entities), \
         [(e.id, e.label) for e in ex.entities]
+
+
+def test_a_chemical_is_the_object_of_a_regulatory_verb(extractor):
+    claims = claims_of(extractor, "Valproate lowers free carnitine.")
+    assert has(claims, "valpro", "decreases", "carnitine"), claims
