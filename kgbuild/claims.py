@@ -127,6 +127,8 @@ AGENT_NOUN_MODIFIERS = {"a", "an", "the", "main", "major", "key", "likely", "pos
                         "well", "-", "frequent", "recognised", "recognized", "established"}
 DEFINITE_DRUG = {"drug", "agent", "medication", "medicine", "antibody", "vaccine", "infusion", "therapy",
                  "treatment", "compound", "product", "regimen"}
+# "dose increase", "dosage reduction": the change word after these is a noun
+DOSE_NOUNS = {"dose", "doses", "dosage", "dosing"}
 CLAUSE_BREAKS = {";", "but", "whereas", "although", "though", "however", "while"}
 # a dose, route or schedule between a drug and what follows it ("enoxaparin 10,000 IU subcutaneously
 # for suspected PE", "allopurinol 300 mg daily for gout"); numbers are recognised separately
@@ -293,11 +295,13 @@ class ClaimExtractor:
             while between and between[-1] in ADVERBS | {"rapidly", "promptly", "quickly", "then", "so"}:
                 between.pop()
             # "X raised Y and caused Z": a verb coordinated without its own subject shares X
-            if between and between[-1] in {"and", ","} and len(cands) > 1:
+            if between and between[-1] in {"and", ","}:
                 prev_verb = next((j for j in range(pos - 2, lo - 1, -1)
                                   if doc[j].lower_ in ALL_VERBS and not any(a.start <= j < a.end for a in args)),
                                  None)
-                if prev_verb is not None:
+                # with one candidate, only where it is the earlier verb's object ("Hemodialysis lowers
+                # the cefepime concentration and treats ...": cefepime treats nothing)
+                if prev_verb is not None and (len(cands) > 1 or prev_verb < cands[-1].start):
                     return ClaimExtractor._left_subject(doc, args, prev_verb, sent, types, skip_preps)
                 to_clause_subject = True
             # "..., and the activated T cells likely release X": a new clause whose subject is no entity
@@ -447,8 +451,8 @@ class ClaimExtractor:
                 pred = "increases"
             if pred == "increases" and obj.type in CONDITION:
                 pred = "causes"
-            if pred == "decreases" and subj.type in CONDITION and obj.type in CONDITION:
-                return
+            if pred == "decreases" and subj.type in CONDITION and obj.type in CONDITION - {"process"}:
+                return      # (a condition may lower a process: "kidney disease reduced cefepime clearance")
             if pred == "decreases" and subj.type in DRUGLIKE and obj.type in CONDITION - {"process"}:
                 pred = "treats"
             out.append(RawClaim(subj, pred, obj, rule, trig, sent, RULE_CONFIDENCE[rule] * scale))
@@ -606,6 +610,8 @@ class ClaimExtractor:
                 continue
             # verbs
             phrasal = pair in PHRASAL_CAUSE
+            if prev in DOSE_NOUNS and not phrasal:
+                continue        # "a methadone dose increase": a noun, no verb
             if phrasal or low in CAUSE_VERBS or low in INCREASE_VERBS or low in DECREASE_VERBS or low in TREAT_VERBS:
                 width = 2 if phrasal else 1
                 passive = nxt == "by" and not low.endswith(("s", "ing")) and low not in {"cause", "induce", "lead"}

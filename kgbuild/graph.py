@@ -74,7 +74,10 @@ def _consider_mention(best: dict, key, label: str, text: str, count: int) -> Non
     """Keep in `best[key]` the most frequent full name (no abbreviation in it: "GI bleeding" is
     not shown for Gastrointestinal Hemorrhage) that the label does not already contain."""
     words = text.replace("-", " ").split()
-    if len(text) < 4 or any(len(w) >= 2 and w.isupper() for w in words):
+    label_words = {w.lower() for w in label.replace("-", " ").split()}
+    # an abbreviation the label spells out is not shown; one the label itself uses is a name
+    # ("QT prolongation" for long QT syndrome)
+    if len(text) < 4 or any(len(w) >= 2 and w.isupper() and w.lower() not in label_words for w in words):
         return
     if normalize_term(text) in normalize_term(label):
         best[key] = (10**9, "")          # the label is what the reports say

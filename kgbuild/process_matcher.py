@@ -22,7 +22,8 @@ VERB_FORMS = CAUSE_VERBS | INCREASE_VERBS | DECREASE_VERBS | TREAT_VERBS
 PROCESS_HEADS = {"inhibition", "blockade", "accumulation", "downregulation", "upregulation", "depletion",
                  "activation", "expansion", "excess", "injury", "damage", "overload", "toxicity",
                  "suppression", "dysregulation", "deficiency", "proliferation", "degranulation",
-                 "metabolism", "clearance", "elimination", "excretion", "reabsorption", "permeability"}
+                 "metabolism", "clearance", "elimination", "excretion", "reabsorption", "permeability",
+                 "antagonism", "agonism"}
 # modifiers that never start the name of a process
 _NOT_MODIFIER = {
     "the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our", "of", "and", "or",

@@ -447,3 +447,24 @@ def test_a_participle_alone_is_no_unlinked_condition(extractor):
 def test_a_chemical_is_the_object_of_a_regulatory_verb(extractor):
     claims = claims_of(extractor, "Valproate lowers free carnitine.")
     assert has(claims, "valpro", "decreases", "carnitine"), claims
+
+
+def test_a_verb_coordinated_after_an_object_has_no_entity_subject(extractor):
+    # the subject of "treats" is hemodialysis (no entity), not the cefepime of "the cefepime concentration"
+    claims = claims_of(extractor, "Hemodialysis lowers the cefepime concentration rapidly and treats cefepime "
+                                  "neurotoxicity.")
+    assert not any(s == "cefepime" and p == "treats" for s, p, _, _, _ in claims), claims
+
+
+def test_a_condition_lowers_a_process(extractor):
+    claims = claims_of(extractor, "Chronic kidney disease reduced cefepime clearance, and the resulting cefepime "
+                                  "accumulation caused GABA-A receptor antagonism.")
+    assert has(claims, "renal insufficiency", "decreases", "cefepime clearance"), claims
+    # "receptor antagonism" is a process a drug's accumulation brings on
+    assert has(claims, "cefepime accumulation", "causes", "gaba-a receptor antagonism"), claims
+
+
+def test_a_dose_increase_is_no_verb(extractor):
+    claims = claims_of(extractor, "Torsades de pointes after a methadone dose increase in a man with hypokalemia")
+    assert not any(o == "hypokalemia" for _, _, o, _, _ in claims), claims
+    assert has(claims, "methadone", "causes", "torsades de pointes"), claims

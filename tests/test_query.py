@@ -379,3 +379,14 @@ def test_endpoints_show_the_name_they_were_asked_by(corpus, schemas):
     assert ["Alemtuzumab", "Cytokine release", res["to"]["label"]] in labels
     assert find_paths(corpus, "alemtuzumab", "D-dimer")["to"]["label"] == "D-dimer"
     assert "asked_as" not in find_paths(corpus, ALEM, DDIMER)["from"]
+
+
+def test_path_nodes_show_the_name_the_report_uses(tmp_path):
+    # "QT prolongation" is grounded to long QT syndrome; the path shows the report's words too, "QT"
+    # being part of the label's own name (an abbreviation the label spells out is not shown)
+    from kgbuild.extract import Extractor
+    with Store(tmp_path / "s") as store:
+        store.add(Extractor().extract(ROOT / "corpus" / "heldout" / "pdf" / "held04.pdf"))
+        out = find_paths(store, "methadone", "torsades de pointes", min_hops=2)
+        labels = [n["label"] for p in out["paths"] for n in p["nodes"][1:-1]]
+        assert any("long QT syndrome" in lab and "(QT prolongation)" in lab for lab in labels), labels
