@@ -59,30 +59,38 @@ def combine(confidences_by_doc: dict[str, list[float]]) -> float:
 
 
 def _add_mentioned_as(g: nx.MultiDiGraph, store: Store) -> None:
-    """The most frequent full-length name the documents use for each concept, where the
-    preferred label does not already say it."""
-    best: dict[str, tuple[int, str]] = {}
+    """The name the documents use most for each concept, where it is not the preferred label's."""
+    best: dict[str, list] = {}
     for curie, text, count in store.mention_names():
         if curie in g:
             _consider_mention(best, curie, g.nodes[curie]["label"], text, count)
-    for curie, (_, text) in best.items():
-        if text:
+    for curie, entry in best.items():
+        if (text := _shown_name(entry)) is not None:
             g.nodes[curie]["mentioned_as"] = text
 
 
 def _consider_mention(best: dict, key, label: str, text: str, count: int) -> None:
-    """Keep in `best[key]` the most frequent full name (no abbreviation in it: "GI bleeding" is
-    not shown for Gastrointestinal Hemorrhage) that the label does not already contain."""
+    """Count in `best[key]` ([mentions in the label's words, the most frequent other full name's
+    count, that name]) one mention text: a name with an abbreviation the label spells out ("GI
+    bleeding" for Gastrointestinal Hemorrhage) is no full name; one whose abbreviation is part of
+    the label is ("QT prolongation" for long QT syndrome)."""
+    entry = best.setdefault(key, [0, 0, ""])
+    if normalize_term(text) in normalize_term(label):
+        entry[0] += count               # the label is what the reports say here
+        return
     words = text.replace("-", " ").split()
     label_words = {w.lower() for w in label.replace("-", " ").split()}
-    # an abbreviation the label spells out is not shown; one the label itself uses is a name
-    # ("QT prolongation" for long QT syndrome)
     if len(text) < 4 or any(len(w) >= 2 and w.isupper() and w.lower() not in label_words for w in words):
         return
-    if normalize_term(text) in normalize_term(label):
-        best[key] = (10**9, "")          # the label is what the reports say
-    elif count > best.get(key, (0, ""))[0]:
-        best[key] = (count, text[0].lower() + text[1:] if text[1:].islower() else text)
+    if count > entry[1]:
+        entry[1], entry[2] = count, text[0].lower() + text[1:] if text[1:].islower() else text
+
+
+def _shown_name(entry: list) -> str | None:
+    """The report's name for a node, where the reports use it more than the label's words
+    ("Thrombophilia (prothrombotic state)"; not "Alemtuzumab (Lemtrada)" where alemtuzumab is
+    the name used)."""
+    return entry[2] if entry[2] and entry[1] > entry[0] else None
 
 
 @dataclass
@@ -536,7 +544,7 @@ def _names(store: Store, nodes: list[str], labels: list[str], synonyms_of: list[
         add(label, i)
         for syn in json.loads(synonyms_of[i]):
             add(syn, i)
-    best: dict[int, tuple[int, str]] = {}
+    best: dict[int, list] = {}
     for curie, text, count in store.conn.execute("SELECT curie, text, COUNT(*) FROM mentions GROUP BY curie, text"):
         i = node_id.get(curie)
         if i is None:
@@ -544,9 +552,8 @@ def _names(store: Store, nodes: list[str], labels: list[str], synonyms_of: list[
         add(text, i)
         _consider_mention(best, i, labels[i], text, count)
     mentioned_as: list[str | None] = [None] * len(nodes)
-    for i, (_, text) in best.items():
-        if text:
-            mentioned_as[i] = text
+    for i, entry in best.items():
+        mentioned_as[i] = _shown_name(entry)
     return names, mentioned_as
 
 

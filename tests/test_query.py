@@ -390,3 +390,20 @@ def test_path_nodes_show_the_name_the_report_uses(tmp_path):
         out = find_paths(store, "methadone", "torsades de pointes", min_hops=2)
         labels = [n["label"] for p in out["paths"] for n in p["nodes"][1:-1]]
         assert any("long QT syndrome" in lab and "(QT prolongation)" in lab for lab in labels), labels
+
+
+def test_node_shows_the_name_reports_use_most():
+    from kgbuild.graph import _consider_mention, _shown_name
+    best: dict = {}
+    for text, n in (("thrombophilia", 1), ("prothrombotic state", 3), ("Prothrombotic state", 1)):
+        _consider_mention(best, "T", "Thrombophilia", text, n)
+    assert _shown_name(best["T"]) == "prothrombotic state"
+    # the label's own name used more: nothing added ("Alemtuzumab", not "Alemtuzumab (Lemtrada)")
+    best = {}
+    for text, n in (("alemtuzumab", 9), ("Lemtrada", 1)):
+        _consider_mention(best, "A", "Alemtuzumab", text, n)
+    assert _shown_name(best["A"]) is None
+    # an abbreviation the label spells out is no name to show
+    best = {}
+    _consider_mention(best, "G", "Gastrointestinal Hemorrhage", "GI bleeding", 4)
+    assert _shown_name(best["G"]) is None
