@@ -169,6 +169,11 @@ def normalized_variants(norm: str) -> list[str]:
     first, _, rest = norm.partition(" ")
     if first.lower() in _STEREO_PREFIXES and len(rest) >= 4 and rest[0].isalpha():
         out += [v for v in _singular_variants(rest) if v not in out]    # "L-thyroxine": thyroxine
+    if first.lower() in _FORMULATIONS and len(rest) >= 4:
+        out += [v for v in _singular_variants(rest) if v not in out]    # "liposomal amphotericin B"
+    head, _, last = norm.rpartition(" ")
+    if head and last.lower() in _SALTS and len(head) >= 4:
+        out += [v for v in _singular_variants(head) if v not in out]    # "sertraline hydrochloride"
     if rest and (first.lower() in _ORGAN_WORDS or norm.rpartition(" ")[2].lower() in _HEAD_WORDS):
         out += [v for v in _organ_variants(out) if v not in out]
     return out
@@ -195,6 +200,17 @@ def _organ_variants(forms: list[str]) -> list[str]:
                 if v != form and v not in out:
                     out.append(v)
     return out
+
+
+# salts and formulations written with a drug's name ("amphotericin B deoxycholate", "sertraline
+# hydrochloride", "liposomal doxorubicin"): where the vocabulary lacks the whole name, the drug
+# without them is the same active substance
+_SALTS = {"hydrochloride", "hcl", "dihydrochloride", "hydrobromide", "sodium", "disodium", "potassium",
+          "calcium", "magnesium", "mesylate", "maleate", "fumarate", "tartrate", "succinate", "sulfate",
+          "sulphate", "citrate", "phosphate", "acetate", "besylate", "bromide", "deoxycholate", "pamoate",
+          "lactate", "gluconate", "hyclate", "monohydrate", "dihydrate", "trihydrate", "dipropionate",
+          "propionate", "xinafoate", "tromethamine"}
+_FORMULATIONS = {"liposomal", "pegylated", "conventional"}
 
 
 # stereodescriptors written before a name ("L-thyroxine", "D-penicillamine", "DL-carnitine"): where
@@ -388,15 +404,15 @@ class Vocabulary:
     def could_name(self, norm: str) -> bool:
         """False when neither a normalised name ``norm`` of several words nor any variant of it
         (`normalized_variants`) can be in the index: its first word starts no name that long.
-        Variants that change the first word or the number of words (a stereo prefix dropped, an
-        organ adjective replaced, a bound prefix closed up) always count as possible, as do names
-        of one word (singulars, adjectives)."""
+        Variants that change the first word or the number of words (a stereo prefix, formulation
+        or salt dropped, an organ adjective replaced, a bound prefix closed up) always count as
+        possible, as do names of one word (singulars, adjectives)."""
         first, _, rest = norm.partition(" ")
         if not rest:
             return True
         first = first.lower()
-        if first in _STEREO_PREFIXES or first in _ORGAN_WORDS or \
-                rest.count(" ") + 2 <= self.name_lengths().get(first, 0):
+        if first in _STEREO_PREFIXES or first in _FORMULATIONS or first in _ORGAN_WORDS or \
+                norm.rpartition(" ")[2].lower() in _SALTS or rest.count(" ") + 2 <= self.name_lengths().get(first, 0):
             return True
         return not _PREFIX_WORDS.isdisjoint(norm.lower().split(" ")[:-1])
 

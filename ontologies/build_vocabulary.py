@@ -53,6 +53,7 @@ DOSAGE_FORM_TREE = "D26.255"                        # Dosage Forms (tablets, inj
 # ChEBI entity falls under one of these, and has no pharmaceutical role, is typed "chemical".
 BASIC_CHEBI_CLASSES = ("CHEBI:33238", "CHEBI:33259", "CHEBI:33709", "CHEBI:35381", "CHEBI:36233",
                        "CHEBI:35366")
+HORMONE_TREE = "D06.472"                            # Hormones
 PEPTIDE_TREE = "D12.644"                            # Peptides (hormones, angiotensins; not proteins)
 STRUCTURE_TREES = ("D01", "D02", "D03", "D04", "D06", "D10", "D12.125", PEPTIDE_TREE)  # not nucleic acids alone
 SMALL_MOLECULE_TREES = ("D01", "D02", "D03", "D04", "D06", "D09", "D10", "D12.125", "D13")
@@ -591,6 +592,11 @@ class Builder:
             # molecule's or a peptide's, none a protein's, enzyme's or complex's
             if all(t.startswith(SMALL_MOLECULE_TREES + (PEPTIDE_TREE, PHARM_ACTION_TREE)) for t in d_trees) and \
                     any(t.startswith(STRUCTURE_TREES) for t in d_trees):
+                return "chemical"
+            # a hormone that is a peptide, whatever protein branches MeSH also files it under
+            # (Vasopressins: Pituitary Hormones, Oligopeptides and Nerve Tissue Proteins)
+            if any(t.startswith(HORMONE_TREE) for t in d_trees) and any(t.startswith(PEPTIDE_TREE) for t in d_trees) \
+                    and not any(t.startswith(CYTOKINE_TREE) for t in d_trees):
                 return "chemical"
             return None
         if any(t.startswith(DISEASE_TREES) for t in trees):

@@ -433,3 +433,18 @@ def test_name_lengths_survive_the_pickled_cache(vocab, tmp_path):
     again = pickle.loads(pickle.dumps(vocab))
     assert again._name_lengths == lengths
     assert lengths["stevens"] >= 3          # "stevens johnson syndrome"
+
+
+@pytest.mark.parametrize("text, label", [
+    ("amphotericin B deoxycholate", "Amphotericin B"), ("liposomal amphotericin B", "Amphotericin B"),
+    ("sertraline hydrochloride", "Sertraline"), ("valproate sodium", "Valproic Acid"),
+    ("antidiuretic hormone", "Vasopressins"),
+])
+def test_salts_formulations_and_peptide_hormones(vocab, text, label):
+    assert one(vocab, text).label == label
+    assert vocab.could_name(normalize_term(text))
+
+
+def test_a_salt_word_alone_does_not_change_another_name(vocab):
+    assert one(vocab, "potassium chloride").label == "Potassium chloride"
+    assert not vocab.lookup("urine sodium")
