@@ -53,13 +53,15 @@ def verb_forms(verbs: str, irregular: str = "") -> set[str]:
 
 # sign: +1 raises / causes, -1 lowers
 CAUSE_VERBS = verb_forms("cause induce trigger provoke precipitate produce elicit promote generate evoke "
-                       "initiate unmask exacerbate worsen aggravate damage injure", "drove driven drive drives driving")
+                       "initiate unmask exacerbate worsen aggravate damage injure explain", "drove driven drive drives driving")
 INCREASE_VERBS = verb_forms("increase raise elevate stimulate release upregulate boost enhance augment activate "
                           "amplify heighten potentiate prolong")
 DECREASE_VERBS = verb_forms("decrease reduce lower suppress deplete inhibit downregulate diminish attenuate block "
                           "impair abolish blunt lessen shorten antagonize antagonise", "cut")
 TREAT_VERBS = verb_forms("treat reverse relieve control correct counteract manage alleviate ameliorate abort "
                        "neutralize neutralise normalize normalise rescue")
+# therapy verbs that bring a marker back to normal, whichever way that is
+UNSIGNED_TREAT_VERBS = verb_forms("correct normalize normalise control manage rescue")
 ALL_VERBS = CAUSE_VERBS | INCREASE_VERBS | DECREASE_VERBS | TREAT_VERBS
 PHRASAL_CAUSE = {("lead", "to"), ("led", "to"), ("leads", "to"), ("leading", "to"), ("result", "in"),
                  ("resulted", "in"), ("results", "in"), ("resulting", "in"), ("gave", "rise"), ("give", "rise"),
@@ -156,7 +158,13 @@ RULE_CONFIDENCE = {
     "active_verb": 0.85, "passive_verb": 0.85, "compound": 0.8, "cause_marker": 0.8,
     "treat_active": 0.85, "treat_marker": 0.8, "treat_for": 0.65, "lab_change": 0.65,
     "temporal": 0.5, "association": 0.45, "dechallenge": 0.7, "biomarker": 0.6, "mechanism": 0.8, "agent_noun": 0.75,
+    "resulting": 0.75,
 }
+# "the resulting water retention", "the ensuing hypotension": an effect of what was just said to be caused
+RESULTING = {"resulting", "ensuing", "consequent"}
+# "gabapentin was started for the neuralgia": the words between a drug and "for" of an indication
+GIVEN_FOR = {"was", "were", "is", "are", "been", "be", "started", "begun", "initiated", "given", "prescribed",
+             "added", "used", "continued", "restarted", "introduced", "then", "also"}
 HEDGE_FACTOR = 0.6
 COREF_FACTOR = 0.85
 
@@ -571,6 +579,12 @@ class ClaimExtractor:
                             all(t.like_num or t.lower_ in DOSING_WORDS for t in doc[dosed[-1].end:i]) and \
                             not any(a.start >= dosed[-1].end and a.end <= i for a in args):
                         subj = dosed[-1]
+                if subj is None:            # "gabapentin was started for the trigeminal neuralgia"
+                    given = [a for a in args if a.end < i and a.type in DRUGLIKE and i - a.end <= 4]
+                    if given and all(t.lower_ in GIVEN_FOR for t in doc[given[-1].end:i]) and \
+                            any(t.lower_ in GIVEN_FOR - {"was", "were", "is", "are", "been", "be", "then", "also"}
+                                for t in doc[given[-1].end:i]):
+                        subj = given[-1]
                 objs = self._right_objects(doc, args, i + 1, sent, CONDITION, max_gap=3)
                 if subj is not None and objs and not any(t.text in {",", ";"} for t in doc[i:objs[0].start]):
                     emit(subj, "treats", objs[0], "treat_for", (i, i + 1))
@@ -625,6 +639,8 @@ class ClaimExtractor:
                     elif prev not in BE_AUX:
                         subj = self._left_subject(doc, args, i, sent, DRUGLIKE)
                         for o in self._right_objects(doc, args, i + 1, sent, CONDITION | MEASURABLE):
+                            if o.type in MEASURABLE and low in UNSIGNED_TREAT_VERBS:
+                                continue    # "corrected the sodium": up or down, the sentence does not say
                             emit(subj, "decreases" if o.type in MEASURABLE else "treats", o, "treat_active", (i, i + 1))
                     continue
                 if passive:
@@ -665,6 +681,15 @@ class ClaimExtractor:
                     if via is not None and pred != "decreases" and via.curie != subj.curie:
                         emit(subj, "causes", via, "mechanism", (o.end, o.end + 1))
                         emit(via, pred, o, "mechanism", (o.end, o.end + 1))
+        # "X caused A, and the resulting B caused C": A caused B (the nearest effect read before it)
+        for a in args:
+            if not (a.start > sent.start and doc[a.start - 1].lower_ in RESULTING):
+                continue
+            before = [c for c in out if c.object.end <= a.start and not c.negated
+                      and c.predicate in ("causes", "increases") and c.object.type in CONDITION]
+            if before:
+                cause = max(before, key=lambda c: c.object.end).object
+                emit(cause, "causes", a, "resulting", (a.start - 1, a.start))
         # "bleomycin pneumonitis", "carboplatin (CBDCA) hypersensitivity": a drug named right before
         # a condition, as its modifier, caused it (not "interferon hepatitis C therapy" or "... patients")
         for a in args:

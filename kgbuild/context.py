@@ -23,6 +23,7 @@ CATEGORIES = ("NEGATED", "HEDGED", "HYPOTHETICAL", "HISTORICAL", "FAMILY", "PSEU
 DIRECTIONS = ("FORWARD", "BACKWARD", "BIDIRECTIONAL", "NONE")
 # tokens that end a backward scope (a negation after a clause boundary does not reach across it)
 _BACKWARD_STOPS = {",", "and", "but", "while", "whereas", "although", "though", ";", ":"}
+_COORDINATORS = {",", "and", "or"}
 
 if not Doc.has_extension("context_modifiers"):
     Doc.set_extension("context_modifiers", default=[])
@@ -88,6 +89,8 @@ class ConTextComponent:
         modifiers: list[ContextModifier] = []
         matches = self._matches(doc)
         terminators = {s for rule, s, _ in matches if rule.category == "TERMINATE"}
+        ent_starts = {e.start for e in doc.ents}
+        ent_ends = {e.end for e in doc.ents}
         for rule, s, e in matches:
             if rule.category in ("PSEUDO", "TERMINATE"):
                 continue
@@ -100,8 +103,13 @@ class ConTextComponent:
                     hi += 1
             if rule.direction in ("BACKWARD", "BIDIRECTIONAL"):
                 lo = s
-                while lo > sent.start and s - lo < rule.max_scope and (lo - 1) not in terminators \
-                        and doc[lo - 1].text.lower() not in _BACKWARD_STOPS:
+                while lo > sent.start and s - lo < rule.max_scope and (lo - 1) not in terminators:
+                    word = doc[lo - 1].text.lower()
+                    # "hypothyroidism and adrenal insufficiency were excluded": names coordinated
+                    # right before the trigger are one subject, not a clause boundary
+                    coordinated = word in _COORDINATORS and lo in ent_starts and lo - 1 in ent_ends
+                    if word in _BACKWARD_STOPS and not coordinated:
+                        break
                     lo -= 1
             modifiers.append(ContextModifier(rule.category, s, e, lo, hi))
         doc._.context_modifiers = modifiers

@@ -531,6 +531,8 @@ class RelationClassifier:
         # conditions whose cause a rule already read off their sentence ("A caused B, and B caused C":
         # C's cause there is B, not A)
         explained = {(raw.sentence.start, raw.object.curie) for raw in doc._.claims}
+        # what a drug of the report treats is a condition the patient has, no drug's effect
+        treated = {raw.object.curie for raw in doc._.claims if raw.predicate == "treats" and not raw.negated}
         added = []
         for cand in candidates(doc, ix, skip_rule_related=True):
             if cand.rule_related:
@@ -541,6 +543,8 @@ class RelationClassifier:
                 continue            # a negated mention elsewhere says nothing about this drug
             if _patient_condition(doc, cand.pair[1]):
                 continue            # "a man with gout", "diagnosed with CML", "for Crohn's disease"
+            if cand.pair[1].curie in treated:
+                continue            # "hydrochlorothiazide 12.5 mg daily for hypertension"
             threshold = self.model.threshold(cand, long_document, single_sentence=len(ix.sents) == 1)
             if threshold is None:
                 continue

@@ -468,3 +468,36 @@ def test_a_dose_increase_is_no_verb(extractor):
     claims = claims_of(extractor, "Torsades de pointes after a methadone dose increase in a man with hypokalemia")
     assert not any(o == "hypokalemia" for _, _, o, _, _ in claims), claims
     assert has(claims, "methadone", "causes", "torsades de pointes"), claims
+
+
+def test_negation_covers_names_coordinated_before_a_backward_trigger(extractor):
+    claims = claims_of(extractor, "Carbamazepine caused hyponatremia in this patient. Hypothyroidism and adrenal "
+                                  "insufficiency were excluded by normal hormone levels.")
+    assert not any(o == "hypothyroidism" and not n for _, _, o, n, _ in claims), claims
+
+
+def test_classifier_leaves_alone_what_another_drug_treats(extractor):
+    claims = claims_of(extractor, "She received carbamazepine for trigeminal neuralgia. She also took "
+                                  "hydrochlorothiazide 12.5 mg daily for hypertension.")
+    assert has(claims, "hydrochlorothiazide", "treats", "hypertension"), claims
+    assert not any(s == "carbamazepine" and o == "hypertension" for s, _, o, _, _ in claims), claims
+
+
+@pytest.mark.parametrize("text, subj, pred, obj", [
+    # "the resulting B": B is an effect of what was just said to be caused
+    ("Carbamazepine caused the syndrome of inappropriate antidiuresis in this patient, and the resulting water "
+     "retention caused hyponatremia.", "inappropriate antidiuresis", "causes", "edema"),
+    # an indication told with the drug's start
+    ("Gabapentin was started for the trigeminal neuralgia.", "gabapentin", "treats", "trigeminal neuralgia"),
+    # "which explains" the findings it causes
+    ("Hyponatremia caused cerebral edema, which explains the confusion and the seizure.", "brain edema", "causes",
+     "seizures"),
+])
+def test_more_causal_readings(extractor, text, subj, pred, obj):
+    claims = claims_of(extractor, text)
+    assert has(claims, subj, pred, obj), claims
+
+
+def test_a_corrected_marker_has_no_sign(extractor):
+    claims = claims_of(extractor, "Fluid restriction and a switch to gabapentin corrected the sodium over four days.")
+    assert not any(o == "sodium" for _, _, o, _, _ in claims), claims
