@@ -26,7 +26,7 @@ import numpy as np
 
 from .model import PREDICATES
 from .store import Store
-from .vocabulary import normalize_term
+from .vocabulary import normalize_term, normalized_variants
 
 BELIEF = {
     "hedged_weight": 1.0,        # hedging is already in the claim confidence
@@ -70,11 +70,11 @@ def _add_mentioned_as(g: nx.MultiDiGraph, store: Store) -> None:
 
 
 def _consider_mention(best: dict, key, label: str, text: str, count: int) -> None:
-    """Count in `best[key]` ([mentions in the label's words, the most frequent other full name's
-    count, that name]) one mention text: a name with an abbreviation the label spells out ("GI
-    bleeding" for Gastrointestinal Hemorrhage) is no full name; one whose abbreviation is part of
-    the label is ("QT prolongation" for long QT syndrome)."""
-    entry = best.setdefault(key, [0, 0, ""])
+    """Count in `best[key]` ([mentions in the label's words, {other full name: mentions}]) one
+    mention text: a name with an abbreviation the label spells out ("GI bleeding" for
+    Gastrointestinal Hemorrhage) is no full name; one whose abbreviation is part of the label is
+    ("QT prolongation" for long QT syndrome)."""
+    entry = best.setdefault(key, [0, {}])
     if normalize_term(text) in normalize_term(label):
         entry[0] += count               # the label is what the reports say here
         return
@@ -82,15 +82,30 @@ def _consider_mention(best: dict, key, label: str, text: str, count: int) -> Non
     label_words = {w.lower() for w in label.replace("-", " ").split()}
     if len(text) < 4 or any(len(w) >= 2 and w.isupper() and w.lower() not in label_words for w in words):
         return
-    if count > entry[1]:
-        entry[1], entry[2] = count, text[0].lower() + text[1:] if text[1:].islower() else text
+    name = text[0].lower() + text[1:] if text[1:].islower() else text
+    names = entry[1]
+    kept = next((n for n in names if _same_name(n, name)), name)      # "antibiotics" is "antibiotic"
+    names[kept] = names.get(kept, 0) + count
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Two names that normalise alike, up to a plural."""
+    return bool(set(normalized_variants(normalize_term(a))) & set(normalized_variants(normalize_term(b))))
 
 
 def _shown_name(entry: list) -> str | None:
-    """The report's name for a node, where the reports use it more than the label's words
-    ("Thrombophilia (prothrombotic state)"; not "Alemtuzumab (Lemtrada)" where alemtuzumab is
-    the name used)."""
-    return entry[2] if entry[2] and entry[1] > entry[0] else None
+    """The reports' names for a node (the most used first, at most `SHOWN_NAMES`), where they use
+    them more than the label's words: "Thrombophilia (prothrombotic state)", "Edema (swelling;
+    water retention)"; not "Alemtuzumab (Lemtrada)" where alemtuzumab is the name used."""
+    label_count, names = entry
+    if not names or sum(names.values()) <= label_count:
+        return None
+    ranked = sorted(names, key=lambda n: (-names[n], n))[:SHOWN_NAMES]
+    return "; ".join(ranked)
+
+
+# how many of the reports' own names a node shows after its label
+SHOWN_NAMES = 2
 
 
 @dataclass

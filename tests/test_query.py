@@ -407,3 +407,11 @@ def test_node_shows_the_name_reports_use_most():
     best = {}
     _consider_mention(best, "G", "Gastrointestinal Hemorrhage", "GI bleeding", 4)
     assert _shown_name(best["G"]) is None
+
+
+def test_node_shows_up_to_two_names_and_merges_plurals():
+    from kgbuild.graph import _consider_mention, _shown_name
+    best: dict = {}
+    for text, n in (("swelling", 3), ("water retention", 2), ("fluid retention", 1), ("edema", 1), ("swellings", 1)):
+        _consider_mention(best, "E", "Edema", text, n)
+    assert _shown_name(best["E"]) == "swelling; water retention"
