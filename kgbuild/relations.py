@@ -531,8 +531,9 @@ class RelationClassifier:
         # conditions whose cause a rule already read off their sentence ("A caused B, and B caused C":
         # C's cause there is B, not A)
         explained = {(raw.sentence.start, raw.object.curie) for raw in doc._.claims}
-        # what a drug of the report treats is a condition the patient has, no drug's effect
-        treated = {raw.object.curie for raw in doc._.claims if raw.predicate == "treats" and not raw.negated}
+        # a drug's indication ("hydrochlorothiazide 12.5 mg daily for hypertension") is a condition
+        # the patient has, no drug's effect (a condition treated after it arose may still be one)
+        treated = {raw.object.curie for raw in doc._.claims if raw.rule == "treat_for" and not raw.negated}
         added = []
         for cand in candidates(doc, ix, skip_rule_related=True):
             if cand.rule_related:
