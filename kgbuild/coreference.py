@@ -8,10 +8,11 @@ Two readings, applied to the claims the rules and the classifier made (the compo
   narrower concept. The broad mention must open with a definite determiner or a possessive (the,
   this, these, such, her ...) across modifiers only (part-of-speech tags from the shipped parser,
   run on that sentence only), and exactly one narrower concept may be the most named before it.
-* **The accumulated substance.** Once the report has named a process "<X> accumulation" (or
-  excess, overload, build-up, retention) as an effect of something, a later causal claim whose
-  subject is the substance X itself ("Bradykinin increases vascular permeability") is also read as
-  a claim of the process: a second claim from the process, same predicate, object and evidence.
+* **The accumulated substance.** Once the report has said a drug brings on a process "<X>
+  accumulation" (or excess, overload, build-up, retention), X is that drug's mediator, and a later
+  causal claim whose subject is X itself ("Bradykinin increases vascular permeability") is also
+  read as a claim of the process: a second claim from the process, same predicate, object and
+  evidence. (A drug's own accumulation, metformin's in kidney injury, is not read so.)
 
 Both are inferences, so their confidence is the claim's times ``claims.COREF_FACTOR`` and the
 evidence rule says which reading made them ("+bridging", "+accumulation").
