@@ -179,7 +179,7 @@ class KnowledgeGraph:
 # rowids identify the store's state (`store_fingerprint`, ~0.1 s for 50,000 documents).
 
 INDEX_FILE = "graph-index.npz"
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2          # bumped whenever what the index holds changes (2: the reports' names a node shows)
 # predicate codes of the index: the model's predicates first, then any other predicate a store holds
 _BASE_PREDICATES = tuple(PREDICATES)
 _UNREACHED = np.int16(10_000)
