@@ -15,7 +15,7 @@ claims whose subject came from a definite description ("the drug"), and long gap
 """
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -163,8 +163,9 @@ RULE_CONFIDENCE = {
 # "the resulting water retention", "the ensuing hypotension": an effect of what was just said to be caused
 RESULTING = {"resulting", "ensuing", "consequent"}
 # "gabapentin was started for the neuralgia": the words between a drug and "for" of an indication
-GIVEN_FOR = {"was", "were", "is", "are", "been", "be", "started", "begun", "initiated", "given", "prescribed",
-             "added", "used", "continued", "restarted", "introduced", "then", "also"}
+GIVEN_VERBS = {"started", "begun", "initiated", "given", "prescribed", "added", "used", "continued", "restarted",
+               "introduced"}
+GIVEN_FOR = GIVEN_VERBS | {"was", "were", "is", "are", "been", "be", "then", "also"}
 HEDGE_FACTOR = 0.6
 COREF_FACTOR = 0.85
 
@@ -191,6 +192,17 @@ class RawClaim:
     hedged: bool = False
     hypothetical: bool = False
     flags: dict = field(default_factory=dict)
+
+
+def keep_best(claims: Iterable[RawClaim], key: Callable[[RawClaim], tuple],
+              rank: Callable[[RawClaim], tuple | float]) -> list[RawClaim]:
+    """One claim per ``key``, the first of the highest ``rank``; in sentence and trigger order."""
+    best: dict[tuple, RawClaim] = {}
+    for c in claims:
+        k = key(c)
+        if k not in best or rank(c) > rank(best[k]):
+            best[k] = c
+    return sorted(best.values(), key=lambda c: (c.sentence.start, c.trigger))
 
 
 def _outside_parentheses(doc: Doc, start: int, end: int) -> list[str] | None:
@@ -582,8 +594,7 @@ class ClaimExtractor:
                 if subj is None:            # "gabapentin was started for the trigeminal neuralgia"
                     given = [a for a in args if a.end < i and a.type in DRUGLIKE and i - a.end <= 4]
                     if given and all(t.lower_ in GIVEN_FOR for t in doc[given[-1].end:i]) and \
-                            any(t.lower_ in GIVEN_FOR - {"was", "were", "is", "are", "been", "be", "then", "also"}
-                                for t in doc[given[-1].end:i]):
+                            any(t.lower_ in GIVEN_VERBS for t in doc[given[-1].end:i]):
                         subj = given[-1]
                 objs = self._right_objects(doc, args, i + 1, sent, CONDITION, max_gap=3)
                 if subj is not None and objs and not any(t.text in {",", ";"} for t in doc[i:objs[0].start]):
@@ -836,14 +847,9 @@ class ClaimExtractor:
             for c in self._sentence_claims(doc, sent, args):
                 self._apply_context(doc, c)
                 claims.append(c)
-        # one claim per (sentence, subject, predicate, object): keep the most confident reading
-        best: dict[tuple, RawClaim] = {}
-        for c in claims:
-            key = (c.sentence.start, c.subject.curie, c.object.curie)
-            old = best.get(key)
-            if old is None or (c.negated, c.confidence) > (old.negated, old.confidence):
-                best[key] = c
-        doc._.claims = sorted(best.values(), key=lambda c: (c.sentence.start, c.trigger))
+        # one claim per (sentence, subject, object): keep the most confident reading
+        doc._.claims = keep_best(claims, key=lambda c: (c.sentence.start, c.subject.curie, c.object.curie),
+                                 rank=lambda c: (c.negated, c.confidence))
         return doc
 
 

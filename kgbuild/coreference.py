@@ -26,7 +26,7 @@ from dataclasses import replace
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .claims import COREF_FACTOR, DRUGLIKE, Arg, RawClaim
+from .claims import COREF_FACTOR, DRUGLIKE, Arg, RawClaim, keep_best
 from .hierarchy import Hierarchy
 
 CONDITION_TYPES = {"disease", "adverse_event"}
@@ -164,12 +164,9 @@ class Coreference:
                                      confidence=c.confidence * COREF_FACTOR, rule=c.rule + "+accumulation",
                                      flags=dict(c.flags)))
         # a re-pointed claim may now repeat another reading of its sentence: keep the more confident
-        best: dict[tuple, RawClaim] = {}
-        for c in claims + added:
-            key = (c.sentence.start, c.subject.curie, c.predicate, c.object.curie, c.negated)
-            if key not in best or c.confidence > best[key].confidence:
-                best[key] = c
-        doc._.claims = sorted(best.values(), key=lambda c: (c.sentence.start, c.trigger))
+        doc._.claims = keep_best(claims + added, rank=lambda c: c.confidence,
+                                 key=lambda c: (c.sentence.start, c.subject.curie, c.predicate, c.object.curie,
+                                                c.negated))
         return doc
 
 

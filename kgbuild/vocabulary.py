@@ -167,10 +167,10 @@ def normalized_variants(norm: str) -> list[str]:
     if " " in norm and not _PREFIX_WORDS.isdisjoint(norm.lower().split()[:-1]):
         out += [v for v in (_BOUND_PREFIX.sub(r"\1", x) for x in out) if v not in out]
     first, _, rest = norm.partition(" ")
-    if first.lower() in _STEREO_PREFIXES and len(rest) >= 4 and rest[0].isalpha():
-        out += [v for v in _singular_variants(rest) if v not in out]    # "L-thyroxine": thyroxine
-    if first.lower() in _FORMULATIONS and len(rest) >= 4:
-        out += [v for v in _singular_variants(rest) if v not in out]    # "liposomal amphotericin B"
+    low = first.lower()
+    if len(rest) >= 4 and (low in _FORMULATIONS or low in _STEREO_PREFIXES and rest[0].isalpha()):
+        # "L-thyroxine": thyroxine; "liposomal amphotericin B": amphotericin B
+        out += [v for v in _singular_variants(rest) if v not in out]
     head, _, last = norm.rpartition(" ")
     if head and last.lower() in _SALTS and len(head) >= 4:
         out += [v for v in _singular_variants(head) if v not in out]    # "sertraline hydrochloride"

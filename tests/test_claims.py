@@ -42,6 +42,14 @@ def has(claims, subj, pred, obj, negated=False, hedged=None):
     ("Acute lamotrigine poisoning resulted in severe encephalopathy.", "lamotrigine", "causes", "encephalopathy"),
     ("Interstitial nephritis was associated with the tyrosine kinase inhibitor sunitinib.", "sunitinib", "associated_with", "nephritis"),
     ("Triiodothyronine-induced thyrotoxicosis was diagnosed.", "triiodothyronine", "causes", "thyrotoxicosis"),
+    # "the resulting B": B is an effect of what was just said to be caused
+    ("Carbamazepine caused the syndrome of inappropriate antidiuresis in this patient, and the resulting water "
+     "retention caused hyponatremia.", "inappropriate antidiuresis", "causes", "edema"),
+    # an indication told with the drug's start
+    ("Gabapentin was started for the trigeminal neuralgia.", "gabapentin", "treats", "trigeminal neuralgia"),
+    # "which explains" the findings it causes
+    ("Hyponatremia caused cerebral edema, which explains the confusion and the seizure.", "brain edema", "causes",
+     "seizures"),
 ])
 def test_relation_patterns(extractor, text, subj, pred, obj):
     claims = claims_of(extractor, text)
@@ -481,21 +489,6 @@ def test_classifier_leaves_alone_what_another_drug_treats(extractor):
                                   "hydrochlorothiazide 12.5 mg daily for hypertension.")
     assert has(claims, "hydrochlorothiazide", "treats", "hypertension"), claims
     assert not any(s == "carbamazepine" and o == "hypertension" for s, _, o, _, _ in claims), claims
-
-
-@pytest.mark.parametrize("text, subj, pred, obj", [
-    # "the resulting B": B is an effect of what was just said to be caused
-    ("Carbamazepine caused the syndrome of inappropriate antidiuresis in this patient, and the resulting water "
-     "retention caused hyponatremia.", "inappropriate antidiuresis", "causes", "edema"),
-    # an indication told with the drug's start
-    ("Gabapentin was started for the trigeminal neuralgia.", "gabapentin", "treats", "trigeminal neuralgia"),
-    # "which explains" the findings it causes
-    ("Hyponatremia caused cerebral edema, which explains the confusion and the seizure.", "brain edema", "causes",
-     "seizures"),
-])
-def test_more_causal_readings(extractor, text, subj, pred, obj):
-    claims = claims_of(extractor, text)
-    assert has(claims, subj, pred, obj), claims
 
 
 def test_a_corrected_marker_has_no_sign(extractor):
