@@ -131,6 +131,8 @@ DEFINITE_DRUG = {"drug", "agent", "medication", "medicine", "antibody", "vaccine
                  "treatment", "compound", "product", "regimen"}
 # "dose increase", "dosage reduction": the change word after these is a noun
 DOSE_NOUNS = {"dose", "doses", "dosage", "dosing"}
+# a mention right before these names a receptor (or its gene), not the ligand a verb would act on
+RECEPTOR_NOUNS = {"receptor", "receptors"}
 CLAUSE_BREAKS = {";", "but", "whereas", "although", "though", "however", "while"}
 # a dose, route or schedule between a drug and what follows it ("enoxaparin 10,000 IU subcutaneously
 # for suspected PE", "allopurinol 300 mg daily for gout"); numbers are recognised separately
@@ -166,6 +168,16 @@ RESULTING = {"resulting", "ensuing", "consequent"}
 GIVEN_VERBS = {"started", "begun", "initiated", "given", "prescribed", "added", "used", "continued", "restarted",
                "introduced"}
 GIVEN_FOR = GIVEN_VERBS | {"was", "were", "is", "are", "been", "be", "then", "also"}
+# "A complicates B": B caused A
+COMPLICATE_VERBS = {"complicate", "complicates", "complicating"}
+# "on day 2 of X", "in the sixth week of X", "within 12 hours of X", "three days into X": a time
+# within a drug's course, read as "after X"
+TIME_UNITS = {"day", "days", "week", "weeks", "hour", "hours", "month", "months", "minute", "minutes", "cycle",
+              "cycles", "dose", "infusion"}
+ORDINALS = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+            "eleventh", "twelfth", "same", "next", "last", "final"}
+NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                "a", "few", "several", "24", "48", "72"}
 HEDGE_FACTOR = 0.6
 COREF_FACTOR = 0.85
 
@@ -218,6 +230,27 @@ def _outside_parentheses(doc: Doc, start: int, end: int) -> list[str] | None:
         elif not depth:
             out.append(t.lower_)
     return None if depth else out
+
+
+def _time_phrase(toks: list[str], k: int) -> int:
+    """Length of a time phrase inside a drug's course starting at toks[k] and ending with the word
+    before the drug ("on day 2 of", "in the sixth week of", "within 12 hours of", "three days
+    into"); 0 when there is none."""
+    def number(w: str) -> bool:
+        return w.isdigit() or w in NUMBER_WORDS
+
+    def ordinal(w: str) -> bool:
+        return w in ORDINALS or (w[:-2].isdigit() and w[-2:] in {"st", "nd", "rd", "th"})
+
+    w = toks[k:k + 6]
+    for pattern in (("on", "day", number, "of"), ("on", "the", ordinal, TIME_UNITS, "of"),
+                    ("in", "the", ordinal, TIME_UNITS, "of"), ("during", "the", ordinal, TIME_UNITS, "of"),
+                    ("within", number, TIME_UNITS, "of"), ("within", "a", "few", TIME_UNITS, "of"),
+                    (number, TIME_UNITS, "into")):
+        if len(w) >= len(pattern) and all(
+                (p(x) if callable(p) else x in p if isinstance(p, set) else x == p) for p, x in zip(pattern, w)):
+            return len(pattern)
+    return 0
 
 
 def _index_drug(drugs: list[Span], noun: str | None = None) -> Arg | None:
@@ -416,6 +449,10 @@ class ClaimExtractor:
         first = next((a for a in right if a.type in types), None)
         if first is None or first.start - pos > max_gap:
             return []
+        if ClaimExtractor._new_clause_between(doc, pos, first, sent):
+            return []
+        if first.end < sent.end and doc[first.end].lower_ in RECEPTOR_NOUNS:
+            return []       # "blocks the IL-6 receptor": the receptor, not the cytokine, is acted on
         if first.type == "drug_class":
             # "the tyrosine kinase inhibitor sunitinib", "the SSRIs paroxetine and sertraline": the
             # class is an apposition of the drugs named right after it
@@ -434,12 +471,34 @@ class ClaimExtractor:
             clause = any(a_ == "," and b_ == "and" for a_, b_ in zip(gap, gap[1:]))   # ", and" joins clauses
             if gap and not clause and len(gap) <= 4 and ("and" in gap or "," in gap or "or" in gap or "/" in gap) and \
                     all(g in {",", "and", "or", "/", "as", "well", "serum", "plasma", "levels", "level", "the",
-                              "concentrations", "count", "of", "also", "by"} for g in gap) and a.type in types:
+                              "concentrations", "count", "of", "also", "by", "release", "production",
+                              "secretion"} for g in gap) and a.type in types:
                 objs.append(a)
                 last = a
             else:
                 break
         return objs
+
+    @staticmethod
+    def _new_clause_between(doc: Doc, pos: int, first: Arg, sent: Span) -> bool:
+        """Whether a comma between a trigger and a mention opens a new clause, so that the
+        trigger's own object came before it, unrecognised: "inhibits mitochondrial protein
+        synthesis, leading to mitochondrial dysfunction", "had reduced the marrow blasts,
+        blinatumomab was restarted" (not "causes the non-pitting, non-itchy swelling")."""
+        depth = 0
+        for k in range(pos, first.start):
+            t = doc[k]
+            depth += t.text == "("
+            depth -= t.text == ")" and depth > 0
+            if t.text != "," or depth:
+                continue
+            after = doc[k + 1].lower_
+            if after in {"which", "that", "who", "and", "so", "thus", "thereby"} or after.endswith("ing"):
+                return True
+            if k + 1 == first.start and first.end < sent.end and (
+                    doc[first.end].lower_ in BE_AUX or doc[first.end].lower_ in ALL_VERBS):
+                return True
+        return False
 
     @staticmethod
     def _sign(doc: Doc, start: int, obj: "Arg") -> int:
@@ -519,8 +578,11 @@ class ClaimExtractor:
                 continue
             # "Y secondary to X", "Y due to X", "Y after X"
             key = pair if pair in CAUSE_MARKERS else ((low,) if (low,) in CAUSE_MARKERS else None)
+            span = _time_phrase(toks, k) if key is None else 0
+            if span:
+                key = ("after",)
             if key is not None:
-                width = len(key)
+                width = span or len(key)
                 pred = CAUSE_MARKERS[key]
                 if pred == "after":
                     # "Y after X" is temporal: only drug → condition/marker, and only when Y is a
@@ -563,12 +625,15 @@ class ClaimExtractor:
                     for d in (a for a in args if a.end < obj.start and a.type in DRUGLIKE):
                         if self._stopped_after(doc, d, obj.start):
                             emit(d, "causes", obj, "dechallenge", (i, i + 1))
-            # therapeutic markers: "Y was treated with X", "Y resolved after X"
-            if pair in TREAT_MARKERS:
-                subj_r = self._right_objects(doc, args, i + 2, sent, DRUGLIKE, max_gap=5)
+            # therapeutic markers: "Y was treated with X", "Y resolved after X", "Y resolved within
+            # 12 hours of X"
+            span = _time_phrase(toks, k + 1) if low in DECHALLENGE_MARKERS and pair not in TREAT_MARKERS else 0
+            if pair in TREAT_MARKERS or span:
+                width = 1 + span if span else 2
+                subj_r = self._right_objects(doc, args, i + width, sent, DRUGLIKE, max_gap=5)
                 obj = self._left_subject(doc, args, i, sent, CONDITION | MEASURABLE)
                 if subj_r and obj is not None:
-                    start, withdrawn = i + 2, False
+                    start, withdrawn = i + width, False
                     for s in subj_r:
                         # "after discontinuation of A and B": B is stopped too; "... of A and treatment with B": not
                         coordinated = withdrawn and all(t.lower_ in {"and", "or", ",", "/"} for t in doc[start:s.start])
@@ -609,7 +674,7 @@ class ClaimExtractor:
                          (i, i + 2))
                 continue
             # "clozapine may be an effective treatment for tardive dystonia"
-            if low in {"treatment", "therapy", "option", "choice", "remedy"} and nxt == "for":
+            if low in {"treatment", "therapy", "option", "choice", "remedy", "alternative"} and nxt == "for":
                 objs = self._right_objects(doc, args, i + 2, sent, CONDITION, max_gap=3)
                 subj = self._left_subject(doc, args, i, sent, DRUGLIKE)
                 if subj is not None and objs and any(t.lower_ in BE_AUX for t in doc[subj.end:i]):
@@ -632,6 +697,16 @@ class ClaimExtractor:
                 objs = self._right_objects(doc, args, i + 2, sent, CONDITION, max_gap=4)
                 if subj is not None and objs:
                     emit(subj, "biomarker_for", objs[0], "biomarker", (i, i + 1))
+                continue
+            # "consumptive coagulopathy, which can complicate severe CRS": the complicated condition
+            # caused its complication. Not "complicated by" ("lithium toxicity complicated by ... acute
+            # kidney injury" lists what came with it, whichever way the causes ran)
+            if low in COMPLICATE_VERBS:
+                conditions = CONDITION - {"process"}
+                complication = self._left_subject(doc, args, i, sent, conditions)
+                primary = self._right_objects(doc, args, i + 1, sent, conditions, max_gap=3)
+                if complication is not None and primary:
+                    emit(primary[0], "causes", complication, "cause_marker", (i, i + 1))
                 continue
             # verbs
             phrasal = pair in PHRASAL_CAUSE
@@ -678,8 +753,10 @@ class ClaimExtractor:
                     gap = [t.lower_ for t in doc[i + width:o.start]]
                     if RESOLUTION_NOUNS.intersection(gap):
                         break       # "resulted in complete resolution of hyphema": see the treat rule
-                    if any(g in {"and", ","} and any(x in ALL_VERBS for x in gap[j + 1:]) for j, g in enumerate(gap)):
+                    if any(g in {"and", ","} and any(x in ALL_VERBS and gap[m - 1] not in {"the", "a", "an"}
+                                                      for m, x in enumerate(gap) if m > j) for j, g in enumerate(gap)):
                         break       # "inhibits CYP1A2 and so reduces X": X belongs to the later verb
+                                    # (not "triggers A and the release of X": a noun)
                     sign = self._sign(doc, i, o)
                     if low in CAUSE_VERBS or phrasal:
                         pred = "decreases" if sign < 0 else "causes"

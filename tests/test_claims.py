@@ -494,3 +494,50 @@ def test_classifier_leaves_alone_what_another_drug_treats(extractor):
 def test_a_corrected_marker_has_no_sign(extractor):
     claims = claims_of(extractor, "Fluid restriction and a switch to gabapentin corrected the sodium over four days.")
     assert not any(o == "sodium" for _, _, o, _, _ in claims), claims
+
+
+def rules_of(extractor: Extractor, text: str) -> list[tuple[str, str, str, bool, str]]:
+    """(subject, predicate, object, negated, evidence rule): to tell a rule's claim from the classifier's."""
+    ex = extractor.from_document(Document(id="t", source="t.txt", text=text))
+    label = {e.id: e.label.lower() for e in ex.entities}
+    return [(label[c.subject], c.predicate, label[c.object], c.negated, c.evidence[0].rule) for c in ex.claims]
+
+
+@pytest.mark.parametrize("text, subj, pred, obj, rule", [
+    # a time inside the drug's course reads as "after X"
+    ("She developed hypoxia on day 2 of blinatumomab.", "blinatumomab", "causes", "hypoxia", "temporal"),
+    ("He developed thrombocytopenia in the sixth week of linezolid.", "linezolid", "causes", "thrombocytopenia",
+     "temporal"),
+    ("Hepatitis developed three weeks into isoniazid therapy.", "isoniazid", "causes", "hepatitis", "temporal"),
+    # ... and a recovery within a time of a drug is its treatment, of stopping it a dechallenge
+    ("The fever resolved within 12 hours of tocilizumab.", "tocilizumab", "treats", "fever", "treat_marker"),
+    ("The rash resolved within two days of stopping allopurinol.", "allopurinol", "causes", "exanthem", "dechallenge"),
+    # "A, which can complicate B": B caused A
+    ("The low fibrinogen suggested consumptive coagulopathy, which can complicate severe sepsis.", "sepsis",
+     "causes", "disseminated intravascular coagulation", "cause_marker"),
+    # a verb's objects run on through "and the release of"
+    ("Blinatumomab triggers T-cell activation and the release of interferon-gamma and IL-6.", "blinatumomab",
+     "increases", "interleukin-6", "active_verb"),
+    ("Daptomycin is an effective alternative for MRSA osteomyelitis.", "daptomycin", "treats", "osteomyelitis",
+     "treat_for"),
+])
+def test_course_times_complications_and_released_objects(extractor, text, subj, pred, obj, rule):
+    claims = rules_of(extractor, text)
+    assert any(subj in s and p == pred and obj in o and not n and r == rule for s, p, o, n, r in claims), claims
+
+
+@pytest.mark.parametrize("text, subj, obj, allowed", [
+    # the verb's own object came before the comma, unrecognised ("leading to" has its own claim)
+    ("Linezolid inhibits mitochondrial protein synthesis, leading to mitochondrial dysfunction.", "linezolid",
+     "mitochondrial", {"causes"}),
+    ("Once vincristine had reduced the marrow blasts, blinatumomab was restarted.", "vincristine", "blinatumomab",
+     set()),
+    # a receptor is acted on, not its ligand
+    ("Tocilizumab blocks the IL-6 receptor.", "tocilizumab", "interleukin-6", set()),
+    # "complicated by" lists what came with a condition, whichever way the causes ran
+    ("Chronic lithium toxicity complicated by acute kidney injury.", "acute kidney injury", "toxicity", set()),
+])
+def test_no_object_past_a_new_clause_or_on_a_receptor(extractor, text, subj, obj, allowed):
+    claims = rules_of(extractor, text)
+    assert not any(subj in s and obj in o and r != "classifier" and p not in allowed
+                   for s, p, o, n, r in claims), claims
