@@ -38,8 +38,10 @@ def _inflect(verb: str) -> set[str]:
         forms |= {verb + "es", verb + "ed", verb + "ing"}
     else:
         forms |= {verb + "s", verb + "ed", verb + "ing"}
-        if verb in {"trigger", "suppress"}:
-            pass
+        if len(verb) >= 3 and verb[-1] not in "aeiouwxy" and verb[-2] in "aeiou" and verb[-3] not in "aeiou":
+            # a final consonant doubled: "controlled", "dropped" (written for every such verb, as
+            # spelling depends on stress: "triggerred" is simply never read)
+            forms |= {verb + verb[-1] + "ed", verb + verb[-1] + "ing"}
     return forms
 
 
@@ -59,7 +61,10 @@ INCREASE_VERBS = verb_forms("increase raise elevate stimulate release upregulate
 DECREASE_VERBS = verb_forms("decrease reduce lower suppress deplete inhibit downregulate diminish attenuate block "
                           "impair abolish blunt lessen shorten antagonize antagonise", "cut")
 TREAT_VERBS = verb_forms("treat reverse relieve control correct counteract manage alleviate ameliorate abort "
-                       "neutralize neutralise normalize normalise rescue")
+                       "neutralize neutralise normalize normalise rescue prevent")
+PREVENT_VERBS = verb_forms("prevent")
+# a therapy said to have failed treats nothing ("ineffective in controlling the pain")
+FAILED_WORDS = {"ineffective", "failed", "fails", "fail", "unable", "insufficient", "unsuccessful", "inadequate"}
 # therapy verbs that bring a marker back to normal, whichever way that is
 UNSIGNED_TREAT_VERBS = verb_forms("correct normalize normalise control manage rescue")
 ALL_VERBS = CAUSE_VERBS | INCREASE_VERBS | DECREASE_VERBS | TREAT_VERBS
@@ -130,6 +135,8 @@ AGENT_NOUN_MODIFIERS = {"a", "an", "the", "main", "major", "key", "likely", "pos
 DEFINITE_DRUG = {"drug", "agent", "medication", "medicine", "antibody", "vaccine", "infusion", "therapy",
                  "treatment", "compound", "product", "regimen"}
 # "dose increase", "dosage reduction": the change word after these is a noun
+# "the syndrome": the report's syndrome (`_index_syndrome`); not "the syndrome of inappropriate ..."
+DEFINITE_CONDITION = {"syndrome"}
 DOSE_NOUNS = {"dose", "doses", "dosage", "dosing"}
 # a mention right before these names a receptor (or its gene), not the ligand a verb would act on
 RECEPTOR_NOUNS = {"receptor", "receptors"}
@@ -147,7 +154,7 @@ ADVERBS = {"also", "then", "in", "turn", "further", "thereby", "thus", "probably
            "directly", "rapidly", "markedly", "subsequently", "later", "may", "might", "could", "can", "have",
            "has", "had", "both", "each", "again", "clearly", "strongly", "which", "not", "did", "does", "do",
            "only", "often", "usually", "typically", "commonly", "frequently", "often"}
-ADJECTIVAL_BEFORE = {"a", "an", "the", "with", "of", "markedly", "mildly", "slightly", "persistently",
+ADJECTIVAL_BEFORE = {"a", "an", "the", "with", "of", "at", "markedly", "mildly", "slightly", "persistently",
                      "significantly", "moderately", "severely", "highly", "newly"}
 AFTER_OBJECT_DECREASE = {"loss", "depletion", "deficiency", "clearance", "reduction", "suppression", "excretion"}
 
@@ -270,6 +277,21 @@ def _index_drug(drugs: list[Span], noun: str | None = None) -> Arg | None:
     return Arg(first.start, first.end, best, "drug")
 
 
+def _index_syndrome(conditions: list[Span]) -> Arg | None:
+    """"the syndrome": the report's most named condition called a syndrome (counting its short
+    form's mentions: "cytokine release syndrome (CRS)")."""
+    named = {e.kb_id_ for e in conditions if e.text.lower().endswith("syndrome")}
+    if not named:
+        return None
+    counts: dict[str, int] = {}
+    for e in conditions:
+        if e.kb_id_ in named:
+            counts[e.kb_id_] = counts.get(e.kb_id_, 0) + 1
+    best = max(counts, key=lambda c: (counts[c], -min(e.start for e in conditions if e.kb_id_ == c)))
+    first = next(e for e in conditions if e.kb_id_ == best)
+    return Arg(first.start, first.end, best, first.label_)
+
+
 def _is_toxicity_noun(doc: Doc, i: int) -> bool:
     """"toxicity", "complication", "side effect", "adverse reaction": what a drug's harm is called."""
     low = doc[i].lower_
@@ -300,7 +322,8 @@ def _args_in(sent: Span, doc: Doc, referent: Callable[[str], Arg | None],
             if ref is not None and before is not None and any(e.kb_id_ == ref.curie for e in before.ents):
                 args.append(Arg(i, i + 1, ref.curie, ref.type, coref=True))
             continue
-        if doc[i].lower_ in {"the", "this", "that"} and doc[i + 1].lower_ in DEFINITE_DRUG:
+        if doc[i].lower_ in {"the", "this", "that"} and (doc[i + 1].lower_ in DEFINITE_DRUG or (
+                doc[i + 1].lower_ in DEFINITE_CONDITION and (i + 2 >= sent.end or doc[i + 2].lower_ != "of"))):
             ref = referent(doc[i + 1].lower_)
             if ref is None:
                 continue
@@ -534,6 +557,8 @@ class ClaimExtractor:
                 return      # (a condition may lower a process: "kidney disease reduced cefepime clearance")
             if pred == "decreases" and subj.type in DRUGLIKE and obj.type in CONDITION - {"process"}:
                 pred = "treats"
+            if pred == "treats" and obj.type == "process":
+                pred = "decreases"      # "aspirin prevents platelet aggregation": a process is lowered, not cured
             out.append(RawClaim(subj, pred, obj, rule, trig, sent, RULE_CONFIDENCE[rule] * scale))
 
         inside = {t for a in args for t in range(a.start, a.end)}
@@ -716,18 +741,31 @@ class ClaimExtractor:
                 width = 2 if phrasal else 1
                 passive = nxt == "by" and not low.endswith(("s", "ing")) and low not in {"cause", "induce", "lead"}
                 if low in TREAT_VERBS:
+                    if low in PREVENT_VERBS and prev in {"to", "for", "of", "in"}:
+                        continue    # "(in order) to prevent Y", "for preventing Y": whose purpose, unsaid
+                    if any(t in FAILED_WORDS for t in toks[max(0, k - 4):k]):
+                        continue    # "were ineffective in controlling the pain"
                     if passive:
                         subj_r = self._right_objects(doc, args, i + 2, sent, DRUGLIKE, max_gap=4)
                         obj = self._left_subject(doc, args, i, sent, CONDITION | MEASURABLE)
                         for s in subj_r:
+                            if obj is not None and self._withdrawn(doc, i + 2, s, sent):
+                                # "seizures were controlled by withdrawal of phenytoin": a dechallenge
+                                if obj.type not in MEASURABLE:
+                                    emit(s, "causes", obj, "dechallenge", (i, i + 1))
+                                continue
                             emit(s, "decreases" if obj and obj.type in MEASURABLE else "treats", obj,
                                  "treat_marker", (i, i + 1))
                     elif prev not in BE_AUX:
                         subj = self._left_subject(doc, args, i, sent, DRUGLIKE)
+                        # "tocilizumab and dexamethasone controlled the fever": both did
+                        subjects = [*self._coordinated_before(doc, args, subj), subj] if subj is not None else []
                         for o in self._right_objects(doc, args, i + 1, sent, CONDITION | MEASURABLE):
                             if o.type in MEASURABLE and low in UNSIGNED_TREAT_VERBS:
                                 continue    # "corrected the sodium": up or down, the sentence does not say
-                            emit(subj, "decreases" if o.type in MEASURABLE else "treats", o, "treat_active", (i, i + 1))
+                            for sj in subjects:
+                                emit(sj, "decreases" if o.type in MEASURABLE else "treats", o, "treat_active",
+                                     (i, i + 1))
                     continue
                 if passive:
                     subj_r = self._right_objects(doc, args, i + 2, sent, CAUSAL_SUBJECT, max_gap=4)
@@ -916,7 +954,9 @@ class ClaimExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         drugs = [e for e in doc.ents if e.label_ == "drug"]
-        referent = functools.cache(lambda noun: _index_drug(drugs, noun))
+        conditions = [e for e in doc.ents if e.label_ in CONDITION - {"process"}]
+        referent = functools.cache(lambda noun: _index_syndrome(conditions) if noun in DEFINITE_CONDITION
+                                   else _index_drug(drugs, noun))
         mentions = _mentions(doc)           # doc.ents makes new Spans on every access: read once
         claims: list[RawClaim] = []
         for sent in doc.sents:

@@ -14,8 +14,12 @@ Two readings, applied to the claims the rules and the classifier made (the compo
   read as a claim of the process: a second claim from the process, same predicate, object and
   evidence. (A drug's own accumulation, metformin's in kidney injury, is not read so.)
 
-Both are inferences, so their confidence is the claim's times ``claims.COREF_FACTOR`` and the
-evidence rule says which reading made them ("+bridging", "+accumulation").
+* **The deficiency a drug brings on.** A drug that lowers a substance ("Isoniazid depletes
+  pyridoxine") brings on the report's condition named as that substance's deficiency or depletion
+  ("pyridoxine deficiency"): a second claim, drug causes the deficiency, from the same evidence.
+
+All are inferences, so their confidence is the claim's times ``claims.COREF_FACTOR`` and the
+evidence rule says which reading made them ("+bridging", "+accumulation", "+deficiency").
 ``KGBUILD_COREFERENCE=0`` switches the component off.
 """
 
@@ -32,6 +36,9 @@ from .hierarchy import Hierarchy
 CONDITION_TYPES = {"disease", "adverse_event"}
 DEFINITE = {"the", "this", "that", "these", "those", "such", "her", "his", "their", "its", "our"}
 ACCUMULATION_NOUNS = ("accumulation", "excess", "overload", "build-up", "buildup", "retention")
+DEFICIENCY_NOUNS = ("deficiency", "depletion")
+# words before a substance that do not change which substance it is ("free carnitine")
+SUBSTANCE_MODIFIERS = {"free", "serum", "plasma", "blood", "total", "circulating", "tissue", "body"}
 # part-of-speech tags of the words a determiner may stand apart from its noun by, and how many
 MODIFIER_TAGS = {"JJ", "JJR", "JJS", "VBN", "VBG", "NN", "NNS", "HYPH", ",", "CC", "RB"}
 MAX_MODIFIERS = 6
@@ -139,6 +146,34 @@ class Coreference:
                     out[name] = (effects[e.kb_id_], Arg(e.start, e.end, e.kb_id_, "process"))
         return out
 
+    @staticmethod
+    def _deficiencies(doc: Doc, claims: list[RawClaim]) -> list[RawClaim]:
+        """"<drug> depletes X" + the report's condition "X deficiency": drug causes the deficiency."""
+        named: dict[str, Arg] = {}
+        for e in doc.ents:
+            if e.label_ not in CONDITION_TYPES | {"process"}:
+                continue
+            words = e.text.lower().split()
+            if len(words) >= 2 and words[-1] in DEFICIENCY_NOUNS:
+                named.setdefault(" ".join(words[:-1]), Arg(e.start, e.end, e.kb_id_, e.label_))
+        if not named:
+            return []
+        out = []
+        for c in claims:
+            if c.predicate != "decreases" or c.negated or c.subject.type not in DRUGLIKE or \
+                    c.object.type not in SUBSTANCE_TYPES:
+                continue
+            words = doc[c.object.start:c.object.end].text.lower().split()
+            while len(words) > 1 and words[0] in SUBSTANCE_MODIFIERS:
+                words = words[1:]
+            condition = named.get(" ".join(words))
+            if condition is None or condition.curie == c.subject.curie:
+                continue
+            out.append(replace(c, predicate="causes", object=replace(condition, coref=True),
+                               confidence=c.confidence * COREF_FACTOR, rule=c.rule + "+deficiency",
+                               flags=dict(c.flags)))
+        return out
+
     def __call__(self, doc: Doc) -> Doc:
         if not enabled() or not doc._.claims:
             return doc
@@ -151,7 +186,7 @@ class Coreference:
             for c in claims:
                 self._bridge(doc, c, conditions, drug_effects)
         accumulations = self._accumulations(doc, claims)
-        added = []
+        added = self._deficiencies(doc, claims)
         if accumulations:
             for c in claims:
                 s = c.subject

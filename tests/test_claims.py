@@ -541,3 +541,42 @@ def test_no_object_past_a_new_clause_or_on_a_receptor(extractor, text, subj, obj
     claims = rules_of(extractor, text)
     assert not any(subj in s and obj in o and r != "classifier" and p not in allowed
                    for s, p, o, n, r in claims), claims
+
+
+@pytest.mark.parametrize("text, subj, pred, obj, rule", [
+    # a doubled final consonant is a verb form too ("controlled", "dropped")
+    ("Tocilizumab and dexamethasone controlled the fever.", "tocilizumab", "treats", "fever", "treat_active"),
+    ("Tocilizumab and dexamethasone controlled the fever.", "dexamethasone", "treats", "fever", "treat_active"),
+    ("Serum sodium dropped after carbamazepine.", "carbamazepine", "decreases", "sodium", "lab_change"),
+    # "prevents" treats; a process is lowered, not cured
+    ("Pyridoxine prevents isoniazid neuropathy.", "pyridoxine", "treats", "nervous system", "treat_active"),
+    ("Aspirin prevents platelet aggregation.", "aspirin", "decreases", "platelet aggregation", "treat_active"),
+    # "the syndrome" is the report's syndrome
+    ("Blinatumomab caused cytokine release syndrome (CRS). Tocilizumab controlled the syndrome.", "tocilizumab",
+     "treats", "cytokine release syndrome", "treat_active"),
+    # a control by withdrawal is a dechallenge
+    ("The seizures were controlled by withdrawal of phenytoin.", "phenytoin", "causes", "seizures", "dechallenge"),
+    # a drug that depletes a substance brings on the report's deficiency of it
+    ("Isoniazid depletes pyridoxine, and pyridoxine deficiency causes axonal degeneration.", "isoniazid", "causes",
+     "vitamin b 6 deficiency", "active_verb+deficiency"),
+])
+def test_treatment_verbs_referents_and_deficiencies(extractor, text, subj, pred, obj, rule):
+    claims = rules_of(extractor, text)
+    assert any(subj in s and p == pred and obj in o and not n and r == rule for s, p, o, n, r in claims), claims
+
+
+@pytest.mark.parametrize("text, subj, obj, allowed", [
+    # whose purpose "(in order) to prevent" is, the sentence does not say (pentazocine causes it)
+    ("Early recognition of pentazocine toxicity is important in order to prevent drug-induced myopathy.",
+     "pentazocine", "muscular", {"causes"}),
+    ("Analgesics and oral cyclosporine were ineffective in controlling the pain.", "cyclosporine", "pain", set()),
+    ("Pyridoxine should be given to every patient at increased risk of neuropathy.", "pyridoxine", "nervous",
+     set()),
+    # "the syndrome of ..." names a syndrome of its own
+    ("He had the syndrome of inappropriate antidiuresis. Lithium caused the syndrome of Brugada.", "lithium",
+     "inappropriate", set()),
+])
+def test_no_treatment_from_purposes_failures_or_risk_states(extractor, text, subj, obj, allowed):
+    claims = rules_of(extractor, text)
+    assert not any(subj in s and obj in o and r != "classifier" and p not in allowed
+                   for s, p, o, n, r in claims), claims
