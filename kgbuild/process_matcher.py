@@ -23,7 +23,10 @@ PROCESS_HEADS = {"inhibition", "blockade", "accumulation", "downregulation", "up
                  "activation", "expansion", "excess", "injury", "damage", "overload", "toxicity",
                  "suppression", "dysregulation", "deficiency", "proliferation", "degranulation",
                  "metabolism", "clearance", "elimination", "excretion", "reabsorption", "permeability",
-                 "antagonism", "agonism"}
+                 "antagonism", "agonism", "synthesis", "biosynthesis", "repolarization", "repolarisation",
+                 "depolarization", "depolarisation", "dilution", "degeneration", "phosphorylation", "wasting"}
+# heads whose process is named by what is made: "synthesis of CRP" is (a rise in) CRP
+PRODUCT_HEADS = {"synthesis", "biosynthesis"}
 # modifiers that never start the name of a process
 _NOT_MODIFIER = {
     "the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our", "of", "and", "or",
@@ -64,6 +67,8 @@ class ProcessMatcher:
             head = tok.lower_.replace("-", "")
             if head not in PROCESS_HEADS or tok.i in covered or tok.i == 0:
                 continue
+            if head in PRODUCT_HEADS and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "of":
+                continue        # "hepatic synthesis of CRP": what is made is named after "of"
             start = tok.i
             while start > 0 and tok.i - start < 3:
                 prev = doc[start - 1]

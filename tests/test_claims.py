@@ -580,3 +580,16 @@ def test_no_treatment_from_purposes_failures_or_risk_states(extractor, text, sub
     claims = rules_of(extractor, text)
     assert not any(subj in s and obj in o and r != "classifier" and p not in allowed
                    for s, p, o, n, r in claims), claims
+
+
+@pytest.mark.parametrize("text, subj, pred, obj", [
+    ("Linezolid inhibits mitochondrial protein synthesis.", "linezolid", "decreases", "mitochondrial protein synthesis"),
+    ("Pyridoxine deficiency causes axonal degeneration of sensory nerves.", "deficiency", "causes",
+     "axonal degeneration"),
+    ("Hydrochlorothiazide impairs urinary dilution.", "hydrochlorothiazide", "decreases", "urinary dilution"),
+    # what is synthesised is the object, not the synthesis
+    ("IL-6 drives hepatic synthesis of CRP and fibrinogen.", "interleukin-6", "increases", "c-reactive protein"),
+])
+def test_processes_named_by_what_undergoes_them(extractor, text, subj, pred, obj):
+    claims = claims_of(extractor, text)
+    assert has(claims, subj, pred, obj), claims
