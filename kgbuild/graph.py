@@ -73,19 +73,34 @@ def _consider_mention(best: dict, key, label: str, text: str, count: int) -> Non
     """Count in `best[key]` ([mentions in the label's words, {other full name: mentions}]) one
     mention text: a name with an abbreviation the label spells out ("GI bleeding" for
     Gastrointestinal Hemorrhage) is no full name; one whose abbreviation is part of the label is
-    ("QT prolongation" for long QT syndrome)."""
+    ("QT prolongation" for long QT syndrome), and so is a short form of the label itself ("IL-6" for
+    Interleukin-6: what the reports call it)."""
     entry = best.setdefault(key, [0, {}])
     if normalize_term(text) in normalize_term(label):
         entry[0] += count               # the label is what the reports say here
         return
     words = text.replace("-", " ").split()
     label_words = {w.lower() for w in label.replace("-", " ").split()}
-    if len(text) < 4 or any(len(w) >= 2 and w.isupper() and w.lower() not in label_words for w in words):
+    short_form = len(text.split()) == 1 and sum(c.isupper() for c in text) >= 2 and _abbreviates(text, label)
+    if not short_form and (len(text) < 4 or any(len(w) >= 2 and w.isupper() and w.lower() not in label_words
+                                                for w in words)):
         return
     name = text[0].lower() + text[1:] if text[1:].islower() else text
     names = entry[1]
     kept = next((n for n in names if _same_name(n, name)), name)      # "antibiotics" is "antibiotic"
     names[kept] = names.get(kept, 0) + count
+
+
+def _abbreviates(short: str, label: str) -> bool:
+    """Whether a short form abbreviates the label itself (its letters in order, the first one
+    first, as Schwartz & Hearst match them): "IL-6" Interleukin-6, "CRP" C-reactive protein; not
+    "AIT" thyrotoxicosis (amiodarone-induced thyrotoxicosis, a narrower name)."""
+    letters = [c for c in short.lower() if c.isalnum()]
+    text = [c for c in label.lower() if c.isalnum()]
+    if not letters or not text or letters[0] != text[0]:
+        return False
+    it = iter(text)
+    return all(c in it for c in letters)
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -179,7 +194,7 @@ class KnowledgeGraph:
 # rowids identify the store's state (`store_fingerprint`, ~0.1 s for 50,000 documents).
 
 INDEX_FILE = "graph-index.npz"
-INDEX_FORMAT = 2          # bumped whenever what the index holds changes (2: the reports' names a node shows)
+INDEX_FORMAT = 3          # bumped whenever what the index holds changes (2, 3: the reports' names a node shows)
 # predicate codes of the index: the model's predicates first, then any other predicate a store holds
 _BASE_PREDICATES = tuple(PREDICATES)
 _UNREACHED = np.int16(10_000)

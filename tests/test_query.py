@@ -409,6 +409,22 @@ def test_node_shows_the_name_reports_use_most():
     assert _shown_name(best["G"]) is None
 
 
+def test_node_shows_a_short_form_of_its_own_label():
+    """"Interleukin-6 (IL-6)" where the reports say IL-6; not "thyrotoxicosis (AIT)", whose short
+    form stands for a narrower name (amiodarone-induced thyrotoxicosis) than the label."""
+    from kgbuild.graph import _abbreviates, _consider_mention, _shown_name
+    best: dict = {}
+    for text, n in (("IL-6", 6), ("interleukin-6", 1)):
+        _consider_mention(best, "I", "Interleukin-6", text, n)
+    assert _shown_name(best["I"]) == "IL-6"
+    best = {}
+    for text, n in (("AIT", 7), ("thyrotoxicosis", 6)):
+        _consider_mention(best, "T", "thyrotoxicosis", text, n)
+    assert _shown_name(best["T"]) is None
+    assert _abbreviates("CRP", "C-reactive protein") and _abbreviates("TNF-alpha", "Tumor necrosis factor-alpha")
+    assert not _abbreviates("AIT", "thyrotoxicosis") and not _abbreviates("CRS", "Fever")
+
+
 def test_node_shows_up_to_two_names_and_merges_plurals():
     from kgbuild.graph import _consider_mention, _shown_name
     best: dict = {}
