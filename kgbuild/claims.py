@@ -71,7 +71,7 @@ ALL_VERBS = CAUSE_VERBS | INCREASE_VERBS | DECREASE_VERBS | TREAT_VERBS
 PHRASAL_CAUSE = {("lead", "to"), ("led", "to"), ("leads", "to"), ("leading", "to"), ("result", "in"),
                  ("resulted", "in"), ("results", "in"), ("resulting", "in"), ("gave", "rise"), ("give", "rise"),
                  ("contributed", "to"), ("contributes", "to"), ("contribute", "to"), ("contributing", "to"),
-                 ("responsible", "for")}
+                 ("responsible", "for"), ("implicated", "in")}
 INCREASE_NOUNS = {"release", "increase", "increases", "rise", "elevation", "elevations", "surge", "spike",
                   "activation", "induction", "production", "secretion", "upregulation", "overproduction",
                   "excess", "accumulation", "high", "higher", "elevated", "raised", "increased"}
@@ -139,7 +139,7 @@ DEFINITE_DRUG = {"drug", "agent", "medication", "medicine", "antibody", "vaccine
 DEFINITE_CONDITION = {"syndrome"}
 DOSE_NOUNS = {"dose", "doses", "dosage", "dosing"}
 # a mention right before these names a receptor (or its gene), not the ligand a verb would act on
-RECEPTOR_NOUNS = {"receptor", "receptors"}
+RECEPTOR_NOUNS = {"receptor", "receptors", "channel", "channels"}
 CLAUSE_BREAKS = {";", "but", "whereas", "although", "though", "however", "while"}
 # a dose, route or schedule between a drug and what follows it ("enoxaparin 10,000 IU subcutaneously
 # for suspected PE", "allopurinol 300 mg daily for gout"); numbers are recognised separately
@@ -513,11 +513,14 @@ class ClaimExtractor:
             t = doc[k]
             depth += t.text == "("
             depth -= t.text == ")" and depth > 0
-            if t.text != "," or depth:
+            if t.text not in {",", "and"} or depth:
                 continue
             after = doc[k + 1].lower_
-            if after in {"which", "that", "who", "and", "so", "thus", "thereby"} or after.endswith("ing"):
+            if t.text == "," and (after in {"which", "that", "who", "and", "so", "thus", "thereby"}
+                                  or after.endswith("ing")):
                 return True
+            # "blocks the mineralocorticoid receptor and lisinopril lowers ...": the mention is the
+            # subject of a clause of its own
             if k + 1 == first.start and first.end < sent.end and (
                     doc[first.end].lower_ in BE_AUX or doc[first.end].lower_ in ALL_VERBS):
                 return True
@@ -777,14 +780,19 @@ class ClaimExtractor:
                         for sj in self._same_kind(subj_r):
                             emit(sj, "decreases" if sign < 0 else "causes", obj, "passive_verb", (i, i + 1))
                     continue
-                if low.endswith("ed") and self._stative(toks, k):
+                if low.endswith("ed") and not phrasal and self._stative(toks, k):
                     continue       # "ALT was markedly elevated", "a raised CRP": a state, not a relation
                 subj = self._left_subject(doc, args, i, sent, CAUSAL_SUBJECT)
-                if subj is None:
-                    continue
+                after = subj.end + 1 if subj is not None and subj.end < sent.end and doc[subj.end].text == ")" \
+                    else subj.end if subj is not None else 0
+                if subj is None or (after < sent.end and doc[after].lower_ in RECEPTOR_NOUNS):
+                    continue        # "the NMDA receptor has been implicated in ...": a receptor, no ligand
                 subjects = [*self._coordinated_before(doc, args, subj), subj, *self._coordinated_after(doc, args, subj, i)]
-                # a chemical is an object of a regulatory verb only ("valproate lowers carnitine")
+                # a chemical is an object of a regulatory verb only ("valproate lowers carnitine");
+                # what a thing is implicated in is a condition
                 objects = CONDITION | MEASURABLE | {"drug"} | ({"chemical"} if low not in CAUSE_VERBS else set())
+                if pair == ("implicated", "in"):
+                    objects = CONDITION
                 for o in self._right_objects(doc, args, i + width, sent, objects):
                     if o.type in ("drug", "chemical") and subj.type not in {"drug", "process"}:
                         continue

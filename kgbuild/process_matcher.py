@@ -24,9 +24,10 @@ PROCESS_HEADS = {"inhibition", "blockade", "accumulation", "downregulation", "up
                  "suppression", "dysregulation", "deficiency", "proliferation", "degranulation",
                  "metabolism", "clearance", "elimination", "excretion", "reabsorption", "permeability",
                  "antagonism", "agonism", "synthesis", "biosynthesis", "repolarization", "repolarisation",
-                 "depolarization", "depolarisation", "dilution", "degeneration", "phosphorylation", "wasting"}
+                 "depolarization", "depolarisation", "dilution", "degeneration", "phosphorylation", "wasting",
+                 "secretion"}
 # heads whose process is named by what is made: "synthesis of CRP" is (a rise in) CRP
-PRODUCT_HEADS = {"synthesis", "biosynthesis"}
+PRODUCT_HEADS = {"synthesis", "biosynthesis", "secretion"}
 # modifiers that never start the name of a process
 _NOT_MODIFIER = {
     "the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our", "of", "and", "or",

@@ -520,6 +520,10 @@ def rules_of(extractor: Extractor, text: str) -> list[tuple[str, str, str, bool,
      "increases", "interleukin-6", "active_verb"),
     ("Daptomycin is an effective alternative for MRSA osteomyelitis.", "daptomycin", "treats", "osteomyelitis",
      "treat_for"),
+    ("Tenofovir has been implicated in the development of Fanconi syndrome.", "tenofovir", "causes", "fanconi",
+     "active_verb"),
+    ("Spironolactone blocks the mineralocorticoid receptor and lisinopril lowers aldosterone.", "lisinopril",
+     "decreases", "aldosterone", "active_verb"),
 ])
 def test_course_times_complications_and_released_objects(extractor, text, subj, pred, obj, rule):
     claims = rules_of(extractor, text)
@@ -529,13 +533,20 @@ def test_course_times_complications_and_released_objects(extractor, text, subj, 
 @pytest.mark.parametrize("text, subj, obj, allowed", [
     # the verb's own object came before the comma, unrecognised ("leading to" has its own claim)
     ("Linezolid inhibits mitochondrial protein synthesis, leading to mitochondrial dysfunction.", "linezolid",
-     "mitochondrial", {"causes"}),
+     "mitochondrial disease", {"causes"}),
     ("Once vincristine had reduced the marrow blasts, blinatumomab was restarted.", "vincristine", "blinatumomab",
      set()),
     # a receptor is acted on, not its ligand
     ("Tocilizumab blocks the IL-6 receptor.", "tocilizumab", "interleukin-6", set()),
     # "complicated by" lists what came with a condition, whichever way the causes ran
     ("Chronic lithium toxicity complicated by acute kidney injury.", "acute kidney injury", "toxicity", set()),
+    # a channel is acted on, not its ion; a mention opening a clause of its own is no object
+    ("Trimethoprim blocks sodium channels in the distal nephron.", "trimethoprim", "sodium", set()),
+    ("Spironolactone blocks the mineralocorticoid receptor and lisinopril lowers aldosterone.", "spironolactone",
+     "lisinopril", set()),
+    # a receptor is no ligand as a subject either
+    ("The N-methyl-D-aspartate (NMDA) receptor has been implicated in schizophrenia.", "aspartate", "schizophrenia",
+     set()),
 ])
 def test_no_object_past_a_new_clause_or_on_a_receptor(extractor, text, subj, obj, allowed):
     claims = rules_of(extractor, text)
@@ -587,6 +598,7 @@ def test_no_treatment_from_purposes_failures_or_risk_states(extractor, text, sub
     ("Pyridoxine deficiency causes axonal degeneration of sensory nerves.", "deficiency", "causes",
      "axonal degeneration"),
     ("Hydrochlorothiazide impairs urinary dilution.", "hydrochlorothiazide", "decreases", "urinary dilution"),
+    ("Hypomagnesemia increases potassium secretion.", "hypomagnesemia", "causes", "potassium secretion"),
     # what is synthesised is the object, not the synthesis
     ("IL-6 drives hepatic synthesis of CRP and fibrinogen.", "interleukin-6", "increases", "c-reactive protein"),
 ])
