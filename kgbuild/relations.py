@@ -538,8 +538,8 @@ class RelationClassifier:
         for cand in candidates(doc, ix, skip_rule_related=True):
             if cand.rule_related:
                 continue            # the rules have spoken about this pair (any predicate or polarity)
-            if cand.same_sentence and (ix.sents[cand.pair[1].sent].start, cand.pair[1].curie) in explained:
-                continue
+            if (ix.sents[cand.pair[1].sent].start, cand.pair[1].curie) in explained:
+                continue            # (in its sentence or, for a cross-sentence pair, in the one read)
             if cand.negated and not cand.same_sentence:
                 continue            # a negated mention elsewhere says nothing about this drug
             if _patient_condition(doc, cand.pair[1]):

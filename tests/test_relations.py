@@ -122,3 +122,14 @@ def test_a_patients_listed_conditions_are_not_effects():
     assert not flagged["rhabdomyolysis"]
     doc = nlp("An infant girl with choanal atresia and athelia was born to a woman treated with methimazole.")
     assert not any(_patient_condition(doc, m) for m in DocIndex(doc).mentions)
+
+
+def test_a_condition_whose_cause_its_sentence_names_gets_no_cross_sentence_drug(extractor):
+    # the rules read "hyponatremia caused cerebral edema"; carbamazepine, two sentences before, is the
+    # cause of the hyponatremia, not (by the classifier) of the edema or of what the edema explains
+    claims = claims_of(extractor, (
+        "A 78-year-old woman was given carbamazepine for trigeminal neuralgia. Six weeks later she was "
+        "confused. Hyponatremia caused cerebral edema, which explains the confusion and the seizure."))
+    assert any(c[0] == "hyponatremia" and c[1] == "causes" and "edema" in c[2] for c in claims), claims
+    assert not any(c[0] == "carbamazepine" and c[5] == "classifier" and ("edema" in c[2] or "confusion" in c[2])
+                   for c in claims), claims
