@@ -134,9 +134,9 @@ AGENT_NOUN_MODIFIERS = {"a", "an", "the", "main", "major", "key", "likely", "pos
                         "well", "-", "frequent", "recognised", "recognized", "established"}
 DEFINITE_DRUG = {"drug", "agent", "medication", "medicine", "antibody", "vaccine", "infusion", "therapy",
                  "treatment", "compound", "product", "regimen"}
-# "dose increase", "dosage reduction": the change word after these is a noun
 # "the syndrome": the report's syndrome (`_index_syndrome`); not "the syndrome of inappropriate ..."
 DEFINITE_CONDITION = {"syndrome"}
+# "dose increase", "dosage reduction": the change word after these is a noun
 DOSE_NOUNS = {"dose", "doses", "dosage", "dosing"}
 # a mention right before these names a receptor (or its gene), not the ligand a verb would act on
 RECEPTOR_NOUNS = {"receptor", "receptors", "channel", "channels"}
@@ -184,7 +184,7 @@ TIME_UNITS = {"day", "days", "week", "weeks", "hour", "hours", "month", "months"
 ORDINALS = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
             "eleventh", "twelfth", "same", "next", "last", "final"}
 NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-                "a", "few", "several", "24", "48", "72"}
+                "a", "few", "several"}
 HEDGE_FACTOR = 0.6
 COREF_FACTOR = 0.85
 
@@ -258,6 +258,13 @@ def _time_phrase(toks: list[str], k: int) -> int:
                 (p(x) if callable(p) else x in p if isinstance(p, set) else x == p) for p, x in zip(pattern, w)):
             return len(pattern)
     return 0
+
+
+def _names_receptor(doc: Doc, arg: Arg, sent: Span) -> bool:
+    """Whether a mention names a receptor or channel, not its ligand or ion: "the IL-6 receptor",
+    "sodium channels", "the N-methyl-D-aspartate (NMDA) receptor"."""
+    k = arg.end + 1 if arg.end < sent.end and doc[arg.end].text == ")" else arg.end
+    return k < sent.end and doc[k].lower_ in RECEPTOR_NOUNS
 
 
 def _index_drug(drugs: list[Span], noun: str | None = None) -> Arg | None:
@@ -474,7 +481,7 @@ class ClaimExtractor:
             return []
         if ClaimExtractor._new_clause_between(doc, pos, first, sent):
             return []
-        if first.end < sent.end and doc[first.end].lower_ in RECEPTOR_NOUNS:
+        if _names_receptor(doc, first, sent):
             return []       # "blocks the IL-6 receptor": the receptor, not the cytokine, is acted on
         if first.type == "drug_class":
             # "the tyrosine kinase inhibitor sunitinib", "the SSRIs paroxetine and sertraline": the
@@ -504,10 +511,11 @@ class ClaimExtractor:
 
     @staticmethod
     def _new_clause_between(doc: Doc, pos: int, first: Arg, sent: Span) -> bool:
-        """Whether a comma between a trigger and a mention opens a new clause, so that the
+        """Whether a comma or "and" between a trigger and a mention opens a new clause, so that the
         trigger's own object came before it, unrecognised: "inhibits mitochondrial protein
         synthesis, leading to mitochondrial dysfunction", "had reduced the marrow blasts,
-        blinatumomab was restarted" (not "causes the non-pitting, non-itchy swelling")."""
+        blinatumomab was restarted", "blocks the mineralocorticoid receptor and lisinopril lowers"
+        (not "causes the non-pitting, non-itchy swelling")."""
         depth = 0
         for k in range(pos, first.start):
             t = doc[k]
@@ -783,9 +791,7 @@ class ClaimExtractor:
                 if low.endswith("ed") and not phrasal and self._stative(toks, k):
                     continue       # "ALT was markedly elevated", "a raised CRP": a state, not a relation
                 subj = self._left_subject(doc, args, i, sent, CAUSAL_SUBJECT)
-                after = subj.end + 1 if subj is not None and subj.end < sent.end and doc[subj.end].text == ")" \
-                    else subj.end if subj is not None else 0
-                if subj is None or (after < sent.end and doc[after].lower_ in RECEPTOR_NOUNS):
+                if subj is None or _names_receptor(doc, subj, sent):
                     continue        # "the NMDA receptor has been implicated in ...": a receptor, no ligand
                 subjects = [*self._coordinated_before(doc, args, subj), subj, *self._coordinated_after(doc, args, subj, i)]
                 # a chemical is an object of a regulatory verb only ("valproate lowers carnitine");
