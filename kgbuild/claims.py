@@ -175,6 +175,9 @@ RESULTING = {"resulting", "ensuing", "consequent"}
 GIVEN_VERBS = {"started", "begun", "initiated", "given", "prescribed", "added", "used", "continued", "restarted",
                "introduced"}
 GIVEN_FOR = GIVEN_VERBS | {"was", "were", "is", "are", "been", "be", "then", "also"}
+# who has a condition ("a patient with A"): what follows "with" is no effect of a drug
+PATIENT_NOUNS = {"patient", "patients", "man", "men", "woman", "women", "boy", "girl", "child", "children",
+                 "infant", "adult", "adults", "subject", "subjects"}
 # "A complicates B": B caused A
 COMPLICATE_VERBS = {"complicate", "complicates", "complicating"}
 # "on day 2 of X", "in the sixth week of X", "within 12 hours of X", "three days into X": a time
@@ -510,6 +513,14 @@ class ClaimExtractor:
         return objs
 
     @staticmethod
+    def _patients_conditions(doc: Doc, first: Arg, sent: Span) -> bool:
+        """Whether the mentions from `first` on are what a patient has: "a patient with A and B",
+        "a 45-year-old woman with A"."""
+        k = first.start - 1
+        return k > sent.start and doc[k].lower_ == "with" and \
+            any(t.lower_ in PATIENT_NOUNS for t in doc[max(sent.start, k - 3):k])
+
+    @staticmethod
     def _new_clause_between(doc: Doc, pos: int, first: Arg, sent: Span) -> bool:
         """Whether a comma or "and" between a trigger and a mention opens a new clause, so that the
         trigger's own object came before it, unrecognised: "inhibits mitochondrial protein
@@ -635,8 +646,12 @@ class ClaimExtractor:
                         change = self._change_sign(toks, obj.end - base, k)
                         if obj.type in MEASURABLE and change == 0:
                             continue
+                        objs = [obj] if obj.type in MEASURABLE else [*self._coordinated_before(doc, args, obj), obj]
+                        if self._patients_conditions(doc, objs[0], sent):
+                            continue    # "in a patient with A and B shortly after X": what the patient had
                         for sj in subj_l:     # "after ifosfamide and mesna", "after TMP/SMX": each drug
-                            emit(sj, "decreases" if change < 0 else "causes", obj, rule, (i, i + width))
+                            for o in objs:
+                                emit(sj, "decreases" if change < 0 else "causes", o, rule, (i, i + width))
                     continue
                 if pred == "associated_with":
                     # "X is associated with Y": reads left to right

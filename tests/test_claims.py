@@ -506,6 +506,11 @@ def rules_of(extractor: Extractor, text: str) -> list[tuple[str, str, str, bool,
 @pytest.mark.parametrize("text, subj, pred, obj, rule", [
     # a time inside the drug's course reads as "after X"
     ("She developed hypoxia on day 2 of blinatumomab.", "blinatumomab", "causes", "hypoxia", "temporal"),
+    # each of the events named together (as ADE's annotators pair them)
+    ("She developed fever, hypotension and hypoxia on day 2 of blinatumomab.", "blinatumomab", "causes", "fever",
+     "temporal"),
+    ("She developed fever, hypotension and hypoxia on day 2 of blinatumomab.", "blinatumomab", "causes",
+     "hypotension", "temporal"),
     ("He developed thrombocytopenia in the sixth week of linezolid.", "linezolid", "causes", "thrombocytopenia",
      "temporal"),
     ("Hepatitis developed three weeks into isoniazid therapy.", "isoniazid", "causes", "hepatitis", "temporal"),
@@ -538,6 +543,11 @@ def test_course_times_complications_and_released_objects(extractor, text, subj, 
      set()),
     # a receptor is acted on, not its ligand
     ("Tocilizumab blocks the IL-6 receptor.", "tocilizumab", "interleukin-6", set()),
+    # what a patient has is no effect of the drug started after it
+    ("Hyperkalemia occurred in a patient with radiation pneumonitis and glaucoma shortly after beginning "
+     "prednisone therapy.", "prednisone", "glaucoma", set()),
+    ("Hyperkalemia occurred in a patient with radiation pneumonitis and glaucoma shortly after beginning "
+     "prednisone therapy.", "prednisone", "pneumonitis", set()),
     # "complicated by" lists what came with a condition, whichever way the causes ran
     ("Chronic lithium toxicity complicated by acute kidney injury.", "acute kidney injury", "toxicity", set()),
     # a channel is acted on, not its ion; a mention opening a clause of its own is no object
