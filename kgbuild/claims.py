@@ -732,12 +732,16 @@ class ClaimExtractor:
                     emit(subj, "treats", objs[0], "treat_for", (i, i + 2))
                 continue
             # agent nouns: "IFN-gamma is a possible mediator of hypophysitis"
+            # ... and "Dexatrim (phenylpropanolamine) as a cause of myocardial infarction"
             if low in AGENT_NOUNS and nxt == "of":
                 j = k - 1
-                while j >= 0 and (toks[j] in AGENT_NOUN_MODIFIERS or toks[j] in BE_AUX or toks[j] in ADVERBS):
+                while j >= 0 and (toks[j] in AGENT_NOUN_MODIFIERS or toks[j] in BE_AUX or toks[j] in ADVERBS
+                                  or toks[j] == "as"):
                     j -= 1
-                if j < k - 1 and j >= 0 and any(toks[x] in BE_AUX for x in range(j + 1, k)):
-                    subj = next((a for a in args if a.end == base + j + 1 and a.type in CAUSAL_SUBJECT), None)
+                if j < k - 1 and j >= 0 and any(toks[x] in BE_AUX or toks[x] == "as" for x in range(j + 1, k)):
+                    # the mention right before, or the one in the parentheses closing there
+                    ends = {base + j + 1, base + j} if toks[j] == ")" else {base + j + 1}
+                    subj = next((a for a in args if a.end in ends and a.type in CAUSAL_SUBJECT), None)
                     objs = self._right_objects(doc, args, i + 2, sent, CONDITION | MEASURABLE, max_gap=3)
                     if subj is not None and objs:
                         emit(subj, "causes", objs[0], "agent_noun", (i, i + 2))

@@ -527,6 +527,9 @@ def rules_of(extractor: Extractor, text: str) -> list[tuple[str, str, str, bool,
      "treat_for"),
     ("Tenofovir has been implicated in the development of Fanconi syndrome.", "tenofovir", "causes", "fanconi",
      "active_verb"),
+    # "as a cause of", after a name in parentheses
+    ("Case report: Dexatrim (phenylpropanolamine) as a cause of myocardial infarction.", "phenylpropanolamine",
+     "causes", "myocardial infarction", "agent_noun"),
     ("Spironolactone blocks the mineralocorticoid receptor and lisinopril lowers aldosterone.", "lisinopril",
      "decreases", "aldosterone", "active_verb"),
 ])
