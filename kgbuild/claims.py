@@ -683,6 +683,18 @@ class ClaimExtractor:
                 width = 1 + span if span else 2
                 subj_r = self._right_objects(doc, args, i + width, sent, DRUGLIKE, max_gap=5)
                 obj = self._left_subject(doc, args, i, sent, CONDITION | MEASURABLE)
+                if obj is not None and obj.end < sent.end and doc[obj.end].lower_ in PATIENT_NOUNS:
+                    continue        # "cancer patients treated with morphine": for what, unsaid
+                between = [t.lower_ for t in doc[obj.end:i]] if obj is not None else []
+                while between and between[-1] in {"who", "were", "was", "being", "had", "been", "that"}:
+                    between.pop()
+                if subj_r and obj is not None and obj.type not in MEASURABLE and between[:1] == ["in"] and \
+                        len(between) <= 6 and between[-1] in PATIENT_NOUNS:
+                    # "seizures in children treated with busulfan": what happened in the treated
+                    for o in [*self._coordinated_before(doc, args, obj), obj]:
+                        for s in subj_r:
+                            emit(s, "causes", o, "temporal", (i, i + 2))
+                    continue
                 if subj_r and obj is not None:
                     start, withdrawn = i + width, False
                     for s in subj_r:

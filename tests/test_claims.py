@@ -527,6 +527,9 @@ def rules_of(extractor: Extractor, text: str) -> list[tuple[str, str, str, bool,
      "treat_for"),
     ("Tenofovir has been implicated in the development of Fanconi syndrome.", "tenofovir", "causes", "fanconi",
      "active_verb"),
+    # what happened in patients treated with a drug is no treatment by it
+    ("Seizures in children treated with high-dose busulfan.", "busulfan", "causes", "seizures", "temporal"),
+    ("Increased libido in a woman who was treated with fluvoxamine.", "fluvoxamine", "causes", "libido", "temporal"),
     # "as a cause of", after a name in parentheses
     ("Case report: Dexatrim (phenylpropanolamine) as a cause of myocardial infarction.", "phenylpropanolamine",
      "causes", "myocardial infarction", "agent_noun"),
@@ -546,6 +549,10 @@ def test_course_times_complications_and_released_objects(extractor, text, subj, 
      set()),
     # a receptor is acted on, not its ligand
     ("Tocilizumab blocks the IL-6 receptor.", "tocilizumab", "interleukin-6", set()),
+    # "cancer patients treated with morphine" says nothing of what morphine treats
+    ("Myoclonus in terminal cancer patients treated with intravenous morphine.", "morphine", "cancer", set()),
+    ("Hypertension in a patient treated with cyclosporine was managed with amlodipine.", "amlodipine",
+     "hypertension", {"treats"}),
     # what a patient has is no effect of the drug started after it
     ("Hyperkalemia occurred in a patient with radiation pneumonitis and glaucoma shortly after beginning "
      "prednisone therapy.", "prednisone", "glaucoma", set()),
