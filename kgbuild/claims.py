@@ -638,6 +638,15 @@ class ClaimExtractor:
                     if subj_l and any(t.text in {",", ";"} for t in doc[i + width:subj_l[0].start]):
                         subj_l = []
                     obj = self._left_subject(doc, args, i, sent, CONDITION | MEASURABLE, skip_preps=False)
+                    if obj is not None and obj.end < sent.end and doc[obj.end].lower_ in PATIENT_NOUNS:
+                        # "delusional parasitosis in a chronic hepatitis C patient during X": the event
+                        # is named before "in", the patient's disease after it
+                        at = next((x for x in range(obj.start - 1, max(sent.start, obj.start - 4) - 1, -1)
+                                   if doc[x].lower_ == "in"), None)
+                        obj = self._left_subject(doc, args, at, sent, CONDITION, skip_preps=False) \
+                            if at is not None else None
+                        if obj is not None and at - obj.end > 1:
+                            obj = None
                     if obj is not None and (i - obj.end > 6 or (obj.start > sent.start and
                                                                 doc[obj.start - 1].lower_ == "for")):
                         obj = None      # too far from "after", or the indication ("warfarin for AF")

@@ -530,6 +530,9 @@ def rules_of(extractor: Extractor, text: str) -> list[tuple[str, str, str, bool,
     # what happened in patients treated with a drug is no treatment by it
     ("Seizures in children treated with high-dose busulfan.", "busulfan", "causes", "seizures", "temporal"),
     ("Increased libido in a woman who was treated with fluvoxamine.", "fluvoxamine", "causes", "libido", "temporal"),
+    # the event named before "in a <disease> patient", not the patient's disease
+    ("Delusional parasitosis in a chronic hepatitis C patient during ribavirin treatment.", "ribavirin", "causes",
+     "delusional parasitosis", "temporal"),
     # "as a cause of", after a name in parentheses
     ("Case report: Dexatrim (phenylpropanolamine) as a cause of myocardial infarction.", "phenylpropanolamine",
      "causes", "myocardial infarction", "agent_noun"),
