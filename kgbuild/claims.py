@@ -188,6 +188,7 @@ ORDINALS = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "
             "eleventh", "twelfth", "same", "next", "last", "final"}
 NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
                 "a", "few", "several"}
+TIME_OPENERS = {"on", "in", "during", "within"}
 HEDGE_FACTOR = 0.6
 COREF_FACTOR = 0.85
 
@@ -252,6 +253,9 @@ def _time_phrase(toks: list[str], k: int) -> int:
     def ordinal(w: str) -> bool:
         return w in ORDINALS or (w[:-2].isdigit() and w[-2:] in {"st", "nd", "rd", "th"})
 
+    first = toks[k] if k < len(toks) else ""
+    if first not in TIME_OPENERS and not (first.isdigit() or first in NUMBER_WORDS):
+        return 0
     w = toks[k:k + 6]
     for pattern in (("on", "day", number, "of"), ("on", "the", ordinal, TIME_UNITS, "of"),
                     ("in", "the", ordinal, TIME_UNITS, "of"), ("during", "the", ordinal, TIME_UNITS, "of"),
