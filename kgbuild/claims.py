@@ -175,9 +175,11 @@ RESULTING = {"resulting", "ensuing", "consequent"}
 GIVEN_VERBS = {"started", "begun", "initiated", "given", "prescribed", "added", "used", "continued", "restarted",
                "introduced"}
 GIVEN_FOR = GIVEN_VERBS | {"was", "were", "is", "are", "been", "be", "then", "also"}
-# who has a condition ("a patient with A"): what follows "with" is no effect of a drug
-PATIENT_NOUNS = {"patient", "patients", "man", "men", "woman", "women", "boy", "girl", "child", "children",
-                 "infant", "adult", "adults", "subject", "subjects"}
+# who has a condition ("a patient with A"): what follows "with" is no effect of a drug (also the
+# relation classifier's list)
+PATIENT_NOUNS = {"man", "men", "woman", "women", "patient", "patients", "boy", "boys", "girl", "girls", "child",
+                 "children", "infant", "infants", "neonate", "person", "people", "adult", "adults", "female",
+                 "male", "subject", "subjects", "individual", "individuals", "case", "cases", "baby", "mother"}
 # "A complicates B": B caused A
 COMPLICATE_VERBS = {"complicate", "complicates", "complicating"}
 # "on day 2 of X", "in the sixth week of X", "within 12 hours of X", "three days into X": a time

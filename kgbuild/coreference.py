@@ -1,6 +1,6 @@
 """Claim arguments that refer back to a concept the report named before.
 
-Two readings, applied to the claims the rules and the classifier made (the component runs last):
+Three readings, applied to the claims the rules and the classifier made (the component runs last):
 
 * **Bridging to a narrower condition.** A definite mention of a broad condition ("the non-pitting
   swelling typical of this reaction", "this rash") after the report has named a kind of it

@@ -32,8 +32,8 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .claims import (CAUSE_MARKERS, CAUSE_VERBS, DECREASE_VERBS, INCREASE_VERBS, PHRASAL_CAUSE, TREAT_MARKERS,
-                     TREAT_VERBS, Arg, RawClaim)
+from .claims import (CAUSE_MARKERS, CAUSE_VERBS, DECREASE_VERBS, INCREASE_VERBS, PATIENT_NOUNS, PHRASAL_CAUSE,
+                     TREAT_MARKERS, TREAT_VERBS, Arg, RawClaim)
 from .model import CONDITION_TYPES
 
 MODEL_DIR = Path(__file__).resolve().parent / "data" / "relations"
@@ -457,9 +457,6 @@ class RelationModel:
         return self.thresholds["same_sentence" if cand.same_sentence else "cross_sentence"]
 
 
-PATIENT_NOUNS = {"man", "men", "woman", "women", "patient", "patients", "boy", "boys", "girl", "girls", "child",
-                 "children", "infant", "infants", "neonate", "person", "people", "adult", "adults", "female",
-                 "male", "subject", "subjects", "individual", "individuals", "case", "cases", "baby", "mother"}
 INDICATION_BEFORE = {("diagnosed", "with"), ("diagnosed", "of"), ("diagnosed", "as"), ("history", "of"),
                      ("treatment", "of"), ("exacerbation", "of"), ("attention", "for"), ("therapy", "for"),
                      ("treated", "for"), ("indicated", "for")}
