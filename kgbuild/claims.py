@@ -276,6 +276,20 @@ def _names_receptor(doc: Doc, arg: Arg, sent: Span) -> bool:
     return k < sent.end and doc[k].lower_ in RECEPTOR_NOUNS
 
 
+def _most_named(spans: list[Span]) -> Span | None:
+    """The first mention of the concept named most often among `spans` (the earliest on a tie)."""
+    counts: dict[str, int] = {}
+    first: dict[str, Span] = {}
+    for e in spans:
+        counts[e.kb_id_] = counts.get(e.kb_id_, 0) + 1
+        if e.kb_id_ not in first or e.start < first[e.kb_id_].start:
+            first[e.kb_id_] = e
+    if not counts:
+        return None
+    best = max(counts, key=lambda c: (counts[c], -first[c].start))
+    return first[best]
+
+
 def _index_drug(drugs: list[Span], noun: str | None = None) -> Arg | None:
     """The report's drug: the one named most often (the earliest on a tie). For "the vaccine",
     "the antibody": the most often named drug whose mentions say so ("ChAdOx1 nCoV-19 vaccine"),
@@ -283,29 +297,16 @@ def _index_drug(drugs: list[Span], noun: str | None = None) -> Arg | None:
     if noun is not None:
         named = [e for e in drugs if noun in e.text.lower()]
         drugs = named or drugs
-    if not drugs:
-        return None
-    counts: dict[str, int] = {}
-    for e in drugs:
-        counts[e.kb_id_] = counts.get(e.kb_id_, 0) + 1
-    best = max(counts, key=lambda c: (counts[c], -min(e.start for e in drugs if e.kb_id_ == c)))
-    first = next(e for e in drugs if e.kb_id_ == best)
-    return Arg(first.start, first.end, best, "drug")
+    top = _most_named(drugs)
+    return Arg(top.start, top.end, top.kb_id_, "drug") if top is not None else None
 
 
 def _index_syndrome(conditions: list[Span]) -> Arg | None:
     """"the syndrome": the report's most named condition called a syndrome (counting its short
     form's mentions: "cytokine release syndrome (CRS)")."""
     named = {e.kb_id_ for e in conditions if e.text.lower().endswith("syndrome")}
-    if not named:
-        return None
-    counts: dict[str, int] = {}
-    for e in conditions:
-        if e.kb_id_ in named:
-            counts[e.kb_id_] = counts.get(e.kb_id_, 0) + 1
-    best = max(counts, key=lambda c: (counts[c], -min(e.start for e in conditions if e.kb_id_ == c)))
-    first = next(e for e in conditions if e.kb_id_ == best)
-    return Arg(first.start, first.end, best, first.label_)
+    top = _most_named([e for e in conditions if e.kb_id_ in named])
+    return Arg(top.start, top.end, top.kb_id_, top.label_) if top is not None else None
 
 
 def _is_toxicity_noun(doc: Doc, i: int) -> bool:

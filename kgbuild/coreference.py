@@ -13,7 +13,6 @@ Three readings, applied to the claims the rules and the classifier made (the com
   causal claim whose subject is X itself ("Bradykinin increases vascular permeability") is also
   read as a claim of the process: a second claim from the process, same predicate, object and
   evidence. (A drug's own accumulation, metformin's in kidney injury, is not read so.)
-
 * **The deficiency a drug brings on.** A drug that lowers a substance ("Isoniazid depletes
   pyridoxine") brings on the report's condition named as that substance's deficiency or depletion
   ("pyridoxine deficiency"): a second claim, drug causes the deficiency, from the same evidence.

@@ -174,7 +174,7 @@ def normalized_variants(norm: str) -> list[str]:
     head, _, last = norm.rpartition(" ")
     if head and last.lower() in _SALTS and len(head) >= 4:
         out += [v for v in _singular_variants(head) if v not in out]    # "sertraline hydrochloride"
-    if rest and (first.lower() in _ORGAN_WORDS or norm.rpartition(" ")[2].lower() in _HEAD_WORDS):
+    if rest and (low in _ORGAN_WORDS or last.lower() in _HEAD_WORDS):
         out += [v for v in _organ_variants(out) if v not in out]
     return out
 

@@ -27,6 +27,15 @@ def run_kgbuild(*args: str, check: bool = True, timeout: int = 600) -> subproces
     return p
 
 
+def claims_with_rules(extractor, text: str) -> list[tuple[str, str, str, bool, str]]:
+    """(subject label, predicate, object label, negated, evidence rule) of each claim of `text`, as
+    `Extractor` reads it: the rule tells a rule's claim from the classifier's or a coreference reading."""
+    from kgbuild.model import Document
+    ex = extractor.from_document(Document(id="t", source="t.txt", text=text))
+    label = {e.id: e.label.lower() for e in ex.entities}
+    return [(label[c.subject], c.predicate, label[c.object], c.negated, c.evidence[0].rule) for c in ex.claims]
+
+
 @pytest.fixture(scope="session")
 def cases() -> list[dict]:
     return json.loads((CORPUS / "cases.json").read_text())["cases"]

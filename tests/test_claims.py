@@ -6,6 +6,8 @@ import pytest
 from kgbuild.extract import Extractor
 from kgbuild.model import Document
 
+from conftest import claims_with_rules
+
 
 @pytest.fixture(scope="module")
 def extractor() -> Extractor:
@@ -496,13 +498,6 @@ def test_a_corrected_marker_has_no_sign(extractor):
     assert not any(o == "sodium" for _, _, o, _, _ in claims), claims
 
 
-def rules_of(extractor: Extractor, text: str) -> list[tuple[str, str, str, bool, str]]:
-    """(subject, predicate, object, negated, evidence rule): to tell a rule's claim from the classifier's."""
-    ex = extractor.from_document(Document(id="t", source="t.txt", text=text))
-    label = {e.id: e.label.lower() for e in ex.entities}
-    return [(label[c.subject], c.predicate, label[c.object], c.negated, c.evidence[0].rule) for c in ex.claims]
-
-
 @pytest.mark.parametrize("text, subj, pred, obj, rule", [
     # a time inside the drug's course reads as "after X"
     ("She developed hypoxia on day 2 of blinatumomab.", "blinatumomab", "causes", "hypoxia", "temporal"),
@@ -540,7 +535,7 @@ def rules_of(extractor: Extractor, text: str) -> list[tuple[str, str, str, bool,
      "decreases", "aldosterone", "active_verb"),
 ])
 def test_course_times_complications_and_released_objects(extractor, text, subj, pred, obj, rule):
-    claims = rules_of(extractor, text)
+    claims = claims_with_rules(extractor, text)
     assert any(subj in s and p == pred and obj in o and not n and r == rule for s, p, o, n, r in claims), claims
 
 
@@ -572,7 +567,7 @@ def test_course_times_complications_and_released_objects(extractor, text, subj, 
      set()),
 ])
 def test_no_object_past_a_new_clause_or_on_a_receptor(extractor, text, subj, obj, allowed):
-    claims = rules_of(extractor, text)
+    claims = claims_with_rules(extractor, text)
     assert not any(subj in s and obj in o and r != "classifier" and p not in allowed
                    for s, p, o, n, r in claims), claims
 
@@ -595,7 +590,7 @@ def test_no_object_past_a_new_clause_or_on_a_receptor(extractor, text, subj, obj
      "vitamin b 6 deficiency", "active_verb+deficiency"),
 ])
 def test_treatment_verbs_referents_and_deficiencies(extractor, text, subj, pred, obj, rule):
-    claims = rules_of(extractor, text)
+    claims = claims_with_rules(extractor, text)
     assert any(subj in s and p == pred and obj in o and not n and r == rule for s, p, o, n, r in claims), claims
 
 
@@ -611,7 +606,7 @@ def test_treatment_verbs_referents_and_deficiencies(extractor, text, subj, pred,
      "inappropriate", set()),
 ])
 def test_no_treatment_from_purposes_failures_or_risk_states(extractor, text, subj, obj, allowed):
-    claims = rules_of(extractor, text)
+    claims = claims_with_rules(extractor, text)
     assert not any(subj in s and obj in o and r != "classifier" and p not in allowed
                    for s, p, o, n, r in claims), claims
 

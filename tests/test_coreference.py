@@ -7,18 +7,13 @@ import pytest
 
 from kgbuild.extract import Extractor
 from kgbuild.hierarchy import Hierarchy
-from kgbuild.model import Document
+
+from conftest import claims_with_rules
 
 
 @pytest.fixture(scope="module")
 def extractor() -> Extractor:
     return Extractor()
-
-
-def claims_of(extractor: Extractor, text: str) -> list[tuple[str, str, str, bool, str]]:
-    ex = extractor.from_document(Document(id="t", source="t.txt", text=text))
-    label = {e.id: e.label.lower() for e in ex.entities}
-    return [(label[c.subject], c.predicate, label[c.object], c.negated, c.evidence[0].rule) for c in ex.claims]
 
 
 def test_hierarchy_climbs_across_vocabularies():
@@ -36,7 +31,7 @@ REPORT = ("Lisinopril caused angioedema in this patient. Lisinopril causes brady
 
 
 def test_definite_broad_condition_is_the_reports_event(extractor):
-    claims = claims_of(extractor, REPORT)
+    claims = claims_with_rules(extractor, REPORT)
     assert ("vascular permeability", "causes", "angioedema", False, "active_verb+bridging") in claims
     assert not any(o == "edema" and s == "vascular permeability" for s, _, o, _, _ in claims)
 
@@ -44,27 +39,27 @@ def test_definite_broad_condition_is_the_reports_event(extractor):
 def test_indefinite_broad_condition_stays_broad(extractor):
     text = REPORT.replace("causes the non-pitting, non-itchy swelling typical of this reaction",
                           "causes swelling")
-    claims = claims_of(extractor, text)
+    claims = claims_with_rules(extractor, text)
     assert any(s == "vascular permeability" and o == "edema" for s, _, o, _, _ in claims)
     assert not any("+bridging" in r for *_, r in claims)
 
 
 def test_excluded_narrower_condition_is_no_referent(extractor):
     # viral hepatitis is narrower than hepatitis, but the report rules it out: "the hepatitis" is not it
-    claims = claims_of(extractor, "Pembrolizumab was started. Serology excluded viral hepatitis. "
+    claims = claims_with_rules(extractor, "Pembrolizumab was started. Serology excluded viral hepatitis. "
                                   "The hepatitis raised ALT.")
     assert not any("+bridging" in r for *_, r in claims)
     assert any(s == "hepatitis" and p == "increases" for s, p, _, _, _ in claims)
 
 
 def test_broad_condition_a_drug_caused_means_itself(extractor):
-    claims = claims_of(extractor, "Vancomycin caused acute tubular necrosis. Vancomycin also caused acute "
+    claims = claims_with_rules(extractor, "Vancomycin caused acute tubular necrosis. Vancomycin also caused acute "
                                   "kidney injury. Piperacillin may have contributed to the acute kidney injury.")
     assert not any("+bridging" in r for *_, r in claims)
 
 
 def test_accumulated_mediator_speaks_for_its_accumulation(extractor):
-    claims = claims_of(extractor, REPORT)
+    claims = claims_with_rules(extractor, REPORT)
     assert ("bradykinin accumulation", "causes", "vascular permeability", False,
             "active_verb+accumulation") in claims
     # the substance's own claim stays
@@ -72,12 +67,12 @@ def test_accumulated_mediator_speaks_for_its_accumulation(extractor):
 
 
 def test_a_drugs_own_accumulation_is_not_its_pharmacology(extractor):
-    claims = claims_of(extractor, "Acute kidney injury caused metformin accumulation. "
+    claims = claims_with_rules(extractor, "Acute kidney injury caused metformin accumulation. "
                                   "Metformin decreases hepatic gluconeogenesis.")
     assert not any("+accumulation" in r for *_, r in claims)
 
 
 def test_switched_off(extractor, monkeypatch):
     monkeypatch.setenv("KGBUILD_COREFERENCE", "0")
-    claims = claims_of(extractor, REPORT)
+    claims = claims_with_rules(extractor, REPORT)
     assert not any("+" in r for *_, r in claims)
