@@ -503,6 +503,32 @@ _LIST_BREAKS = {"who", "which", "that", "after", "following", "during", "develop
                 "to", "of", "for", "in", "on", "due", "secondary", "caused", "induced", "associated"}
 
 
+class SettledConditions:
+    """What the rules and the sentence already settle about a document's conditions, so that the
+    classifier leaves a candidate alone (shared by the component and the threshold tuning in
+    training/train_relations.py, which must see the same candidates)."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        # conditions whose cause a rule already read off their sentence ("A caused B, and B caused C":
+        # C's cause there is B, not A)
+        self.explained = {(raw.sentence.start, raw.object.curie) for raw in doc._.claims}
+        # a drug's indication ("hydrochlorothiazide 12.5 mg daily for hypertension") is a condition
+        # the patient has, no drug's effect (a condition treated after it arose may still be one)
+        self.treated = {raw.object.curie for raw in doc._.claims if raw.rule == "treat_for" and not raw.negated}
+
+    def excludes(self, ix: DocIndex, cand: Candidate) -> bool:
+        cond = cand.pair[1]
+        return (cand.rule_related                   # the rules have spoken about this pair (any predicate or polarity)
+                # its cause is read in its sentence (or, for a cross-sentence pair, in the one read)
+                or (ix.sents[cond.sent].start, cond.curie) in self.explained
+                # a negated mention elsewhere says nothing about this drug
+                or (cand.negated and not cand.same_sentence)
+                # "a man with gout", "diagnosed with CML", "for Crohn's disease"
+                or _patient_condition(self.doc, cond)
+                or cond.curie in self.treated)     # "hydrochlorothiazide 12.5 mg daily for hypertension"
+
+
 def _arg(m: Mention) -> Arg:
     return Arg(m.start, m.end, m.curie, m.type)
 
@@ -525,24 +551,11 @@ class RelationClassifier:
         if self.parser is not None:
             parse(doc, self.parser)
         ix = DocIndex(doc)
-        # conditions whose cause a rule already read off their sentence ("A caused B, and B caused C":
-        # C's cause there is B, not A)
-        explained = {(raw.sentence.start, raw.object.curie) for raw in doc._.claims}
-        # a drug's indication ("hydrochlorothiazide 12.5 mg daily for hypertension") is a condition
-        # the patient has, no drug's effect (a condition treated after it arose may still be one)
-        treated = {raw.object.curie for raw in doc._.claims if raw.rule == "treat_for" and not raw.negated}
+        settled = SettledConditions(doc)
         added = []
         for cand in candidates(doc, ix, skip_rule_related=True):
-            if cand.rule_related:
-                continue            # the rules have spoken about this pair (any predicate or polarity)
-            if (ix.sents[cand.pair[1].sent].start, cand.pair[1].curie) in explained:
-                continue            # (in its sentence or, for a cross-sentence pair, in the one read)
-            if cand.negated and not cand.same_sentence:
-                continue            # a negated mention elsewhere says nothing about this drug
-            if _patient_condition(doc, cand.pair[1]):
-                continue            # "a man with gout", "diagnosed with CML", "for Crohn's disease"
-            if cand.pair[1].curie in treated:
-                continue            # "hydrochlorothiazide 12.5 mg daily for hypertension"
+            if settled.excludes(ix, cand):
+                continue
             threshold = self.model.threshold(cand, long_document, single_sentence=len(ix.sents) == 1)
             if threshold is None:
                 continue

@@ -118,7 +118,7 @@ def extract_candidates(examples: list[dict]) -> list[dict]:
     from kgbuild.extract import masked_text
     from kgbuild.ingest import read_text
     from kgbuild.pipeline import get_pipeline
-    from kgbuild.relations import DocIndex, _patient_condition, candidates
+    from kgbuild.relations import DocIndex, SettledConditions, candidates
 
     nlp = get_pipeline()
     vocab = nlp.get_pipe("kgbuild_vocabulary_matcher").vocabulary
@@ -146,6 +146,7 @@ def extract_candidates(examples: list[dict]) -> list[dict]:
                 if parser is not None and sum(1 for _ in doc.sents) <= MAX_CROSS_SENTENCES:
                     parse(doc, parser)          # as the component does: short documents only
                 ix = DocIndex(doc)
+                settled = SettledConditions(doc)
                 rule_pos = set()
                 for c in doc._.claims:
                     if not c.negated and c.predicate.startswith(POSITIVE):
@@ -153,6 +154,7 @@ def extract_candidates(examples: list[dict]) -> list[dict]:
                 texts = {m.curie: {norm(doc[x.start:x.end].text) for x in ix.by_curie[m.curie]}
                          for m in ix.mentions}
                 for cand in candidates(doc, ix):
+                    extra = {}
                     if ex["corpus"].startswith("ade"):
                         hit = {g for g in ex["gold"]
                                if any(g[0] in x or x in g[0] for x in texts[cand.subject])
@@ -166,6 +168,8 @@ def extract_candidates(examples: list[dict]) -> list[dict]:
                             continue
                         label = 1 if hit else 0
                         gold_keys = sorted(f"{a}|{b}" for a, b in hit)
+                        # as the scorer counts: each predicted MeSH pair of the document once
+                        extra["fp_keys"] = sorted(f"{a}|{b}" for a, b in pairs - ex["pos"])
                     rows.append({"corpus": ex["corpus"], "group": ex["group"], "doc": k, "label": label,
                                  "doc_has_gold": bool(ex.get("gold") or ex.get("pos")),
                                  "gold_keys": gold_keys, "features": cand.features,
@@ -173,8 +177,8 @@ def extract_candidates(examples: list[dict]) -> list[dict]:
                                  "rule_related": cand.rule_related,
                                  "single_sentence": len(ix.sents) == 1,
                                  # the component leaves these alone ("a man with gout"), so must the tuning
-                                 "patient_condition": _patient_condition(doc, cand.pair[1]),
-                                 "rule_pos": (cand.subject, cand.object) in rule_pos})
+                                 "settled": settled.excludes(ix, cand),
+                                 "rule_pos": (cand.subject, cand.object) in rule_pos, **extra})
                 if k % 2000 == 0:
                     print(f"  {k}/{len(examples)} documents", flush=True)
     return rows
@@ -212,24 +216,27 @@ def system_f1(rows: list[dict], prob: np.ndarray, corpus: str, total_gold: int, 
     """F1 of rules + classifier over one corpus: a candidate is predicted when a rule relates it
     positively, or (no rule relates it) the classifier's probability reaches its threshold and the
     context does not negate it. Gold pairs count once (several candidates may hit the same one).
-    False positives from documents without any gold pair count `neg_weight` each."""
-    tp_keys, fp = set(), 0.0
+    False positives from documents without any gold pair count `neg_weight` each; in the MeSH-labelled
+    corpora (BC5CDR, BioRED) each wrong MeSH pair of a document counts once, as the scorer counts."""
+    tp_keys, fp_keys, fp = set(), set(), 0.0
     for r, p in zip(rows, prob):
         if r["corpus"] != corpus:
             continue
         if r["rule_pos"]:
             pred = True
-        elif r["rule_related"] or r["negated"] or r.get("patient_condition"):
+        elif r["rule_related"] or r["negated"] or r["settled"]:
             pred = False
         else:
             t = single if single is not None and r.get("single_sentence") else same
             pred = p >= (t if r["same_sentence"] else cross)
         if not pred:
             continue
-        if r["label"]:
-            tp_keys.update((r["doc"], k) for k in r["gold_keys"])
-        else:
+        tp_keys.update((r["doc"], k) for k in r["gold_keys"])
+        if "fp_keys" in r:
+            fp_keys.update((r["doc"], k) for k in r["fp_keys"])
+        elif not r["label"]:
             fp += 1 if r["doc_has_gold"] else neg_weight
+    fp += len(fp_keys)
     tp = len(tp_keys)
     fn = total_gold - tp
     p_ = tp / (tp + fp) if tp + fp else 0.0
