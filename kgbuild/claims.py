@@ -156,7 +156,9 @@ ADVERBS = {"also", "then", "in", "turn", "further", "thereby", "thus", "probably
            "only", "often", "usually", "typically", "commonly", "frequently", "often"}
 ADJECTIVAL_BEFORE = {"a", "an", "the", "with", "of", "at", "markedly", "mildly", "slightly", "persistently",
                      "significantly", "moderately", "severely", "highly", "newly"}
-AFTER_OBJECT_DECREASE = {"loss", "depletion", "deficiency", "clearance", "reduction", "suppression", "excretion"}
+AFTER_OBJECT_DECREASE = {"loss", "depletion", "deficiency", "clearance", "reduction", "suppression", "excretion",
+                         # "lowers the seizure threshold": makes seizures likelier
+                         "threshold", "thresholds"}
 
 CAUSAL_SUBJECT = {"drug", "drug_class", "chemical", "cytokine", "process", "disease", "lab_marker", "gene"}
 DRUGLIKE = {"drug", "drug_class", "chemical"}
@@ -167,8 +169,12 @@ RULE_CONFIDENCE = {
     "active_verb": 0.85, "passive_verb": 0.85, "compound": 0.8, "cause_marker": 0.8,
     "treat_active": 0.85, "treat_marker": 0.8, "treat_for": 0.65, "lab_change": 0.65,
     "temporal": 0.5, "association": 0.45, "dechallenge": 0.7, "biomarker": 0.6, "mechanism": 0.8, "agent_noun": 0.75,
-    "resulting": 0.75,
+    "resulting": 0.75, "contributor": 0.7,
 }
+# "X caused Y, with A and B as contributors": A and B each contributed to Y
+CONTRIBUTOR_NOUNS = {"contributor", "contributors", "cofactor", "cofactors", "co-factor", "co-factors",
+                     "contributing factor", "contributing factors", "contributing cause", "contributing causes",
+                     "precipitant", "precipitants"}
 # "the resulting water retention", "the ensuing hypotension": an effect of what was just said to be caused
 RESULTING = {"resulting", "ensuing", "consequent"}
 # "gabapentin was started for the neuralgia": the words between a drug and "for" of an indication
@@ -520,6 +526,27 @@ class ClaimExtractor:
         return objs
 
     @staticmethod
+    def _denied_by_subject(doc: Doc, args: list[Arg], pos: int, sent: Span) -> Arg | None:
+        """The drug a verb denies after "but" ("Bisoprolol may have added to the bradycardia but did
+        not raise the potassium"): the subject that opens the clause before "but". Only a negated
+        verb takes it: a positive one after "but" may have a subject of its own, unrecognised."""
+        k = pos - 1
+        if k <= sent.start or doc[k].lower_ not in {"not", "never"}:
+            return None
+        k -= 1
+        if doc[k].lower_ in {"did", "does", "do", "had", "has", "have", "could", "would", "can"}:
+            k -= 1
+        if k <= sent.start or doc[k].lower_ != "but":
+            return None
+        lo = next((j + 1 for j in range(k - 1, sent.start - 1, -1) if doc[j].lower_ in CLAUSE_BREAKS | {","}),
+                  sent.start)
+        first = next((a for a in args if lo <= a.start < k), None)
+        if first is None or first.type not in DRUGLIKE or \
+                any(t.is_alpha and t.lower_ not in {"the", "however", "also"} for t in doc[lo:first.start]):
+            return None
+        return first
+
+    @staticmethod
     def _patients_conditions(doc: Doc, first: Arg, sent: Span) -> bool:
         """Whether the mentions from `first` on are what a patient has: "a patient with A and B",
         "a 45-year-old woman with A"."""
@@ -555,7 +582,8 @@ class ClaimExtractor:
     @staticmethod
     def _sign(doc: Doc, start: int, obj: "Arg") -> int:
         """Compose the signs of the triggers between a verb and its object, and of a noun right
-        after the object ("promotes renal potassium loss" = decreases)."""
+        after the object ("promotes renal potassium loss" = decreases; "lowers the seizure
+        threshold" = causes seizures)."""
         sign = 1
         for t in doc[start:obj.start]:
             low = t.lower_
@@ -752,8 +780,10 @@ class ClaimExtractor:
                     emit(subj, "decreases" if objs[0].type in MEASURABLE else "treats", objs[0], "treat_marker",
                          (i, i + 2))
                 continue
-            # "clozapine may be an effective treatment for tardive dystonia"
-            if low in {"treatment", "therapy", "option", "choice", "remedy", "alternative"} and nxt == "for":
+            # "clozapine may be an effective treatment for tardive dystonia"; "methylprednisolone has
+            # no proven benefit in DIIHA" (negated by its "no")
+            if (low in {"treatment", "therapy", "option", "choice", "remedy", "alternative", "benefit"} and nxt == "for") \
+                    or (low == "benefit" and nxt == "in"):
                 objs = self._right_objects(doc, args, i + 2, sent, CONDITION, max_gap=3)
                 subj = self._left_subject(doc, args, i, sent, DRUGLIKE)
                 if subj is not None and objs and any(t.lower_ in BE_AUX for t in doc[subj.end:i]):
@@ -838,6 +868,8 @@ class ClaimExtractor:
                 if low.endswith("ed") and not phrasal and self._stative(toks, k):
                     continue       # "ALT was markedly elevated", "a raised CRP": a state, not a relation
                 subj = self._left_subject(doc, args, i, sent, CAUSAL_SUBJECT)
+                if subj is None:
+                    subj = self._denied_by_subject(doc, args, i, sent)
                 if subj is None or _names_receptor(doc, subj, sent):
                     continue        # "the NMDA receptor has been implicated in ...": a receptor, no ligand
                 subjects = [*self._coordinated_before(doc, args, subj), subj, *self._coordinated_after(doc, args, subj, i)]
@@ -868,6 +900,26 @@ class ClaimExtractor:
                     if via is not None and pred != "decreases" and via.curie != subj.curie:
                         emit(subj, "causes", via, "mechanism", (o.end, o.end + 1))
                         emit(via, pred, o, "mechanism", (o.end, o.end + 1))
+        # "Trimethoprim caused the hyperkalemia, with spironolactone and lisinopril as contributors"
+        for k in range(1, len(toks) - 1):
+            if toks[k] != "as":
+                continue
+            j = k + 1
+            while j < len(toks) and toks[j] in AGENT_NOUN_MODIFIERS | {"additional", "further", "minor"}:
+                j += 1              # "as a likely contributing factor"
+            if not (toks[j] in CONTRIBUTOR_NOUNS or " ".join(toks[j:j + 2]) in CONTRIBUTOR_NOUNS):
+                continue
+            last = self._left_subject(doc, args, base + k, sent, CAUSAL_SUBJECT, skip_preps=False)
+            if last is None or last.end != base + k:
+                continue
+            named = [*self._coordinated_before(doc, args, last), last]
+            if named[0].start == sent.start or doc[named[0].start - 1].lower_ != "with":
+                continue
+            effects = {c.object.curie: c.object for c in out if c.predicate == "causes" and not c.negated
+                       and c.object.end <= named[0].start}
+            for o in effects.values():
+                for sj in named:
+                    emit(sj, "causes", o, "contributor", (base + k, base + j + 1))
         # "X caused A, and the resulting B caused C": A caused B (the nearest effect read before it)
         for a in args:
             if not (a.start > sent.start and doc[a.start - 1].lower_ in RESULTING):
@@ -923,10 +975,17 @@ class ClaimExtractor:
 
     @staticmethod
     def _coordinated_before(doc: Doc, args: list[Arg], subj: Arg) -> list[Arg]:
-        """Mentions of the subject's type coordinated before it ("A, B and C"), nearest last."""
+        """Mentions of the subject's type coordinated before it ("A, B and C", "A, B, and C"), nearest
+        last."""
         out, k = [], subj.start
         while k > 0 and doc[k - 1].lower_ in {"and", "or", ",", "/"}:
-            prev = next((a for a in args if a.end == k - 1 and a.type == subj.type and not a.coref), None)
+            j = k - 1
+            serial = j > 0 and doc[j - 1].text == "," and doc[j].lower_ in {"and", "or"}
+            if serial:
+                j -= 1          # the serial comma: "A, B, and C" (not ", and" between clauses)
+            prev = next((a for a in args if a.end == j and a.type == subj.type and not a.coref), None)
+            if serial and prev is not None and (prev.start == 0 or doc[prev.start - 1].text != ","):
+                break           # "caused the cramps and tremor, and hypomagnesemia caused ..."
             if prev is None:
                 break
             out.insert(0, prev)

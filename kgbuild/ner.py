@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, minibatch
 
 from . import linking
-from .claims import ALL_VERBS, verb_forms
+from .claims import AGENT_NOUNS, ALL_VERBS, CONTRIBUTOR_NOUNS, verb_forms
 from .entity_matcher import choose_concept
 from .vocabulary import Concept, Vocabulary, normalize_term
 
@@ -196,6 +196,8 @@ class StatisticalNER:
                 return None             # "retinal vein 5"; "filtration falls" (not "pulmonary damage")
             if len(words) == 1 and last.endswith("ed"):
                 return None             # a participle alone ("confused", "depressed") names nothing
+            if len(words) == 1 and last in AGENT_NOUNS | CONTRIBUTOR_NOUNS:
+                return None             # "with spironolactone as contributors": a role, not a condition
             label = "disease"
         else:
             return None

@@ -623,3 +623,55 @@ def test_no_treatment_from_purposes_failures_or_risk_states(extractor, text, sub
 def test_processes_named_by_what_undergoes_them(extractor, text, subj, pred, obj):
     claims = claims_of(extractor, text)
     assert has(claims, subj, pred, obj), claims
+
+
+@pytest.mark.parametrize("text, subj, pred, obj, negated, rule", [
+    # a threshold lowered makes its event likelier (it was read as "treats seizures")
+    ("Bupropion lowers the seizure threshold.", "bupropion", "causes", "seizure", False, "active_verb"),
+    ("Valproate raises the seizure threshold.", "valpro", "treats", "seizure", False, "active_verb"),
+    # drugs named as contributors to the effect of the main clause
+    ("Trimethoprim caused the hyperkalemia, with spironolactone and lisinopril as contributors.", "lisinopril",
+     "causes", "hyperkalemia", False, "contributor"),
+    ("Rifampicin induced the hepatitis, with alcohol as a likely contributing factor.", "ethanol", "causes",
+     "hepatitis", False, "contributor"),
+    # a negated verb after "but" denies it of the clause's drug
+    ("Bisoprolol may have added to the bradycardia but did not raise the potassium.", "bisoprolol", "increases",
+     "potassium", True, "active_verb"),
+    ("Haloperidol controlled the agitation but did not cause dystonia.", "haloperidol", "causes", "dystonia", True,
+     "active_verb"),
+    # "no (proven) benefit in Y": a treatment denied
+    ("Rituximab has shown benefit in refractory TTP.", "rituximab", "treats", "thrombotic", False, "treat_for"),
+    ("Drug-induced immune hemolytic anemia (DIIHA) followed ceftriaxone. Methylprednisolone has no proven benefit "
+     "in DIIHA.", "methylprednisolone", "treats", "hemolytic", True, "treat_for"),
+    # the serial comma: every event of "A, B, and C ... after X"
+    ("Prolongation of QT interval, torsades de pointes, and sudden cardiac death have been reported after "
+     "erythromycin.", "erythromycin", "causes", "torsade", False, "temporal"),
+    # the QT interval is measured; its prolongation is the condition
+    ("Methadone prolongs the QT interval.", "methadone", "increases", "qt interval", False, "active_verb"),
+    ("Dofetilide-induced prolongation of the QT interval led to torsades de pointes.", "long qt", "causes",
+     "torsade", False, "active_verb"),
+])
+def test_thresholds_contributors_denials_and_benefits(extractor, text, subj, pred, obj, negated, rule):
+    claims = claims_with_rules(extractor, text)
+    assert any(subj in s and p == pred and obj in o and n == negated and r == rule
+               for s, p, o, n, r in claims), claims
+
+
+@pytest.mark.parametrize("text, subj, obj", [
+    # ", and" between clauses is no serial comma: the cramps did not cause hypokalemia
+    ("Hypomagnesemia caused the muscle cramps and tremor, and hypomagnesemia caused hypokalemia.", "cramp",
+     "hypokalemia"),
+    ("Hypertension contributed to the edema by overwhelming cerebral autoregulation, and hypomagnesemia may have "
+     "lowered the seizure threshold.", "autoregulation", "seizure"),
+    # a positive verb after "but" may have a subject of its own
+    ("Haloperidol was given but caused dystonia.", "haloperidol", "dystonia"),
+])
+def test_no_subject_across_clauses(extractor, text, subj, obj):
+    claims = claims_with_rules(extractor, text)
+    assert not any(subj in s and obj in o and r != "classifier" for s, p, o, n, r in claims), claims
+
+
+def test_contributors_is_no_condition(extractor):
+    ex = extractor.from_document(Document(id="t", source="t.txt", text=(
+        "Trimethoprim caused the hyperkalemia, with spironolactone and lisinopril as contributors.")))
+    assert not any("contributor" in e.label.lower() for e in ex.entities), [e.label for e in ex.entities]
