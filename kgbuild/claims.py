@@ -57,7 +57,10 @@ def verb_forms(verbs: str, irregular: str = "") -> set[str]:
 CAUSE_VERBS = verb_forms("cause induce trigger provoke precipitate produce elicit promote generate evoke "
                        "initiate unmask exacerbate worsen aggravate damage injure explain", "drove driven drive drives driving")
 INCREASE_VERBS = verb_forms("increase raise elevate stimulate release upregulate boost enhance augment activate "
-                          "amplify heighten potentiate prolong")
+                          "amplify heighten potentiate prolong restore")
+# "restores mitochondrial respiration" raises a process or a measure; "can restore these signs" brings
+# a condition back, and "restores the anemia-induced reduction" is about the reduction
+RESTORE_VERBS = verb_forms("restore")
 DECREASE_VERBS = verb_forms("decrease reduce lower suppress deplete inhibit downregulate diminish attenuate block "
                           "impair abolish blunt lessen shorten antagonize antagonise", "cut")
 TREAT_VERBS = verb_forms("treat reverse relieve control correct counteract manage alleviate ameliorate abort "
@@ -169,8 +172,18 @@ RULE_CONFIDENCE = {
     "active_verb": 0.85, "passive_verb": 0.85, "compound": 0.8, "cause_marker": 0.8,
     "treat_active": 0.85, "treat_marker": 0.8, "treat_for": 0.65, "lab_change": 0.65,
     "temporal": 0.5, "association": 0.45, "dechallenge": 0.7, "biomarker": 0.6, "mechanism": 0.8, "agent_noun": 0.75,
-    "resulting": 0.75, "contributor": 0.7,
+    "resulting": 0.75, "contributor": 0.7, "effect_noun": 0.75,
 }
+# "Y is a rare complication of X", "Y is a known side effect of X": X causes Y
+EFFECT_NOUNS = {"complication", "complications", "sequela", "sequelae", "consequence", "consequences"}
+EFFECT_NOUN_HEADS = {("side", "effect"), ("side", "effects"), ("adverse", "effect"), ("adverse", "effects"),
+                     ("adverse", "reaction"), ("adverse", "reactions"), ("adverse", "event"), ("adverse", "events"),
+                     ("toxic", "effect"), ("toxic", "effects")}
+EFFECT_NOUN_MODIFIERS = AGENT_NOUN_MODIFIERS | {"rare", "often", "sometimes", "fatal", "serious", "severe", "and",
+                                               "uncommon", "unusual", "potentially", "life", "threatening",
+                                               "dangerous", "late", "early", "long", "term", "frequent",
+                                               "infrequent", "documented", "described", "reported", "unrecognized",
+                                               "unrecognised", "underrecognized", "feared", "typical", "classic"}
 # "X caused Y, with A and B as contributors": A and B each contributed to Y
 CONTRIBUTOR_NOUNS = {"contributor", "contributors", "cofactor", "cofactors", "co-factor", "co-factors",
                      "contributing factor", "contributing factors", "contributing cause", "contributing causes",
@@ -658,6 +671,19 @@ class ClaimExtractor:
                             for o in self._right_objects(doc, args, j + skip + 2, sent, CONDITION, max_gap=2):
                                 emit(subj, "causes", o, "cause_marker", (i, i + 2))
                 continue
+            # "Propofol infusion syndrome is a rare and often fatal complication of high-dose propofol"
+            if nxt == "of" and (low in EFFECT_NOUNS or (prev, low) in EFFECT_NOUN_HEADS):
+                j = k - 1 - ((prev, low) in EFFECT_NOUN_HEADS)
+                while j >= 0 and (toks[j] in EFFECT_NOUN_MODIFIERS or
+                                  ("-" in toks[j] and all(w.isalpha() for w in toks[j].split("-")))):
+                    j -= 1          # ("well-recognised", "life-threatening")
+                if j >= 1 and toks[j] in COPULA | {"remains", "remain"}:
+                    obj = next((a for a in args if a.end == base + j and a.type in CONDITION - {"process"}), None)
+                    subj_r = self._right_objects(doc, args, i + 2, sent, DRUGLIKE, max_gap=4)
+                    if obj is not None and subj_r:
+                        for sj in self._same_kind(subj_r):
+                            emit(sj, "causes", obj, "effect_noun", (i, i + 2))
+                        continue
             # "Y secondary to X", "Y due to X", "Y after X"
             key = pair if pair in CAUSE_MARKERS else ((low,) if (low,) in CAUSE_MARKERS else None)
             span = _time_phrase(toks, k) if key is None else 0
@@ -786,7 +812,8 @@ class ClaimExtractor:
                     or (low == "benefit" and nxt == "in"):
                 objs = self._right_objects(doc, args, i + 2, sent, CONDITION, max_gap=3)
                 subj = self._left_subject(doc, args, i, sent, DRUGLIKE)
-                if subj is not None and objs and any(t.lower_ in BE_AUX for t in doc[subj.end:i]):
+                # ("received ifosfamide ... as neoadjuvant therapy for the sarcoma")
+                if subj is not None and objs and any(t.lower_ in BE_AUX or t.lower_ == "as" for t in doc[subj.end:i]):
                     emit(subj, "treats", objs[0], "treat_for", (i, i + 2))
                 continue
             # agent nouns: "IFN-gamma is a possible mediator of hypophysitis"
@@ -823,8 +850,8 @@ class ClaimExtractor:
                 continue
             # verbs
             phrasal = pair in PHRASAL_CAUSE
-            if prev in DOSE_NOUNS and not phrasal:
-                continue        # "a methadone dose increase": a noun, no verb
+            if prev in DOSE_NOUNS and not phrasal and not (low in CAUSE_VERBS and low.endswith("ed")):
+                continue        # "a methadone dose increase": a noun, no verb (not "the propofol dose caused")
             if phrasal or low in CAUSE_VERBS or low in INCREASE_VERBS or low in DECREASE_VERBS or low in TREAT_VERBS:
                 width = 2 if phrasal else 1
                 passive = nxt == "by" and not low.endswith(("s", "ing")) and low not in {"cause", "induce", "lead"}
@@ -879,8 +906,15 @@ class ClaimExtractor:
                 if pair == ("implicated", "in"):
                     objects = CONDITION
                 for o in self._right_objects(doc, args, i + width, sent, objects):
-                    if o.type in ("drug", "chemical") and subj.type not in {"drug", "process"}:
-                        continue
+                    if low in RESTORE_VERBS and o.type not in MEASURABLE | {"process"}:
+                        break
+                    if o.type in ("drug", "chemical") and subj.type not in {"drug", "process"} and not (
+                            subj.type == "chemical" and low not in CAUSE_VERBS and o.start - (i + width) <= 2
+                            and all(t.lower_ in {"the", "cellular", "intracellular", "hepatic", "neuronal", "tissue"}
+                                    for t in doc[i + width:o.start])
+                            and not (o.end < sent.end and doc[o.end].text == "-")):
+                        continue    # (a metabolite's direct action on a substance: "chloroacetaldehyde depletes
+                                    # glutathione"; not "reduced AZT-induced marrow toxicity")
                     gap = [t.lower_ for t in doc[i + width:o.start]]
                     if RESOLUTION_NOUNS.intersection(gap):
                         break       # "resulted in complete resolution of hyphema": see the treat rule

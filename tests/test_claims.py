@@ -675,3 +675,45 @@ def test_contributors_is_no_condition(extractor):
     ex = extractor.from_document(Document(id="t", source="t.txt", text=(
         "Trimethoprim caused the hyperkalemia, with spironolactone and lisinopril as contributors.")))
     assert not any("contributor" in e.label.lower() for e in ex.entities), [e.label for e in ex.entities]
+
+
+@pytest.mark.parametrize("text, subj, pred, obj, rule", [
+    # "Y is a (rare, often fatal) complication / known side effect of X": X causes Y
+    ("Propofol infusion syndrome is a rare and often fatal complication of prolonged high-dose propofol.",
+     "propofol", "causes", "propofol infusion syndrome", "effect_noun"),
+    ("Hyperkalemia is a well-recognised adverse effect of trimethoprim and spironolactone.", "spironolactone",
+     "causes", "hyperkalemia", "effect_noun"),
+    # the drug of "the high propofol dose caused"
+    ("The high propofol dose caused the rhabdomyolysis and the lactic acidosis.", "propofol", "causes",
+     "lactic acidosis", "active_verb"),
+    # a metabolite's direct action on a substance, and on a process
+    ("Chloroacetaldehyde depletes glutathione and inhibits mitochondrial respiration in neurons.",
+     "chloroacetaldehyde", "decreases", "glutathione", "active_verb"),
+    ("Chloroacetaldehyde depletes glutathione and inhibits mitochondrial respiration in neurons.",
+     "chloroacetaldehyde", "decreases", "cellular respiration", "active_verb"),
+    ("Propofol impairs mitochondrial fatty acid oxidation in skeletal muscle.", "propofol", "decreases",
+     "fatty acid oxidation", "active_verb"),
+    # restoring a process raises it
+    ("Methylene blue acts as an alternative electron acceptor and restores mitochondrial respiration.",
+     "methylene blue", "causes", "cellular respiration", "active_verb"),
+    # "received X ... as (neoadjuvant) therapy for Y"
+    ("A woman with a retroperitoneal liposarcoma received ifosfamide 2.5 g/m2 daily with mesna over three days "
+     "as neoadjuvant therapy for the sarcoma.", "ifosfamide", "treats", "sarcoma", "treat_for"),
+])
+def test_effect_nouns_metabolites_and_indications(extractor, text, subj, pred, obj, rule):
+    claims = claims_with_rules(extractor, text)
+    assert any(subj in s and p == pred and obj in o and not n and r == rule for s, p, o, n, r in claims), claims
+
+
+@pytest.mark.parametrize("text, subj, obj", [
+    # a metabolite's action read only on the substance right after the verb
+    ("Benzylacyclouridine reduced AZT-induced marrow toxicity.", "benzylacyclouridine", "zidovudine"),
+    # "restore" a condition or a reduction is no rise of it
+    ("Erythropoietin restores the anemia-induced reduction in cyclophosphamide cytotoxicity.", "erythropoietin",
+     "anemia"),
+    # "a methadone dose increase" is a noun
+    ("A methadone dose increase preceded the torsades de pointes.", "methadone", "torsade"),
+])
+def test_no_claims_from_nouns_and_compounds(extractor, text, subj, obj):
+    claims = claims_with_rules(extractor, text)
+    assert not any(subj in s and obj in o and r not in ("classifier", "temporal") for s, p, o, n, r in claims), claims
