@@ -934,6 +934,17 @@ class ClaimExtractor:
                     if via is not None and pred != "decreases" and via.curie != subj.curie:
                         emit(subj, "causes", via, "mechanism", (o.end, o.end + 1))
                         emit(via, pred, o, "mechanism", (o.end, o.end + 1))
+        # "Linezolid-induced thrombocytopenia is thought to be due to myelosuppression": the drug
+        # causes the mechanism the effect is put down to (X -> Z -> Y, as "X caused Y through Z")
+        # (only "due to / secondary to" a process: "X-associated Y precipitated by Z" names a co-cause)
+        for c in list(out):
+            if c.rule != "cause_marker" or c.predicate != "causes" or c.subject.type != "process" or \
+                    doc[c.trigger[0]].lower_ not in {"due", "secondary", "attributed", "attributable"}:
+                continue
+            for d in list(out):
+                if d.rule == "compound" and d.predicate == "causes" and d.object is c.object and \
+                        d.subject.type in DRUGLIKE and d.subject.curie != c.subject.curie:
+                    emit(d.subject, "causes", c.subject, "mechanism", c.trigger)
         # "Trimethoprim caused the hyperkalemia, with spironolactone and lisinopril as contributors"
         for k in range(1, len(toks) - 1):
             if toks[k] != "as":
@@ -1046,7 +1057,8 @@ class ClaimExtractor:
 
     @staticmethod
     def _mechanism(doc: Doc, args: list[Arg], obj: Arg, sent: Span) -> Arg | None:
-        """The process named right after an object by "through" / "via" / "by way of"."""
+        """The process (or syndrome: "hyponatremia through a syndrome of inappropriate antidiuresis")
+        named right after an object by "through" / "via" / "by way of"."""
         k = obj.end
         if k < sent.end and doc[k].lower_ in {"through", "via"}:
             k += 1
@@ -1056,7 +1068,7 @@ class ClaimExtractor:
             return None
         if k < sent.end and doc[k].lower_ in {"the", "a", "an"}:
             k += 1
-        return next((a for a in args if a.start == k and a.type == "process"), None)
+        return next((a for a in args if a.start == k and a.type in {"process", "disease"}), None)
 
     @staticmethod
     def _stative(toks: list[str], k: int) -> bool:

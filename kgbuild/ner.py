@@ -62,6 +62,19 @@ _DRUG_ENDINGS = ("mab", "nib", "cept", "vir", "pril", "sartan", "olol", "alol", 
 _DRUG_CODE = re.compile(r"[A-Z]{1,5}-?\d{2,7}[A-Z]?")
 
 
+def _trim(span: Span) -> Span | None:
+    """The model's span without punctuation at its edges: its "Linezolid-" (of "Linezolid-induced")
+    would take the place of the dictionary's "Linezolid" and hide the compound from the claim rules."""
+    start, end = span.start, span.end
+    while start < end and span.doc[start].is_punct and span.doc[start].text not in "([":
+        start += 1
+    while end > start and span.doc[end - 1].is_punct and span.doc[end - 1].text not in ")]":
+        end -= 1
+    if start == end:
+        return None
+    return span if (start, end) == (span.start, span.end) else Span(span.doc, start, end, label=span.label_)
+
+
 def is_unlinked(span: Span) -> bool:
     """A span kept under a local CURIE because nothing grounds it (`StatisticalNER.unlinked`)."""
     return span.kb_id_.startswith(UNLINKED_PREFIX)
@@ -138,6 +151,7 @@ class StatisticalNER:
 
     def merge(self, doc: Doc, proposals: list[Span]) -> Doc:
         """Add the grounded proposals the dictionary missed; fix boundaries where they contain it."""
+        proposals = [t for m in proposals if (t := _trim(m)) is not None]
         if not proposals:
             return doc
         ents = list(doc.ents)

@@ -46,7 +46,7 @@ def has(claims, subj, pred, obj, negated=False, hedged=None):
     ("Triiodothyronine-induced thyrotoxicosis was diagnosed.", "triiodothyronine", "causes", "thyrotoxicosis"),
     # "the resulting B": B is an effect of what was just said to be caused
     ("Carbamazepine caused the syndrome of inappropriate antidiuresis in this patient, and the resulting water "
-     "retention caused hyponatremia.", "inappropriate antidiuresis", "causes", "edema"),
+     "retention caused hyponatremia.", "inappropriate adh syndrome", "causes", "edema"),
     # an indication told with the drug's start
     ("Gabapentin was started for the trigeminal neuralgia.", "gabapentin", "treats", "trigeminal neuralgia"),
     # "which explains" the findings it causes
@@ -717,3 +717,27 @@ def test_effect_nouns_metabolites_and_indications(extractor, text, subj, pred, o
 def test_no_claims_from_nouns_and_compounds(extractor, text, subj, obj):
     claims = claims_with_rules(extractor, text)
     assert not any(subj in s and obj in o and r not in ("classifier", "temporal") for s, p, o, n, r in claims), claims
+
+
+@pytest.mark.parametrize("text, subj, pred, obj, rule", [
+    # the model's span "Linezolid-" hid the compound; the effect put down to a process is the drug's
+    ("Linezolid-induced thrombocytopenia is thought to be immune-mediated or due to myelosuppression.",
+     "linezolid", "causes", "thrombocytopenia", "compound"),
+    ("Linezolid-induced thrombocytopenia is thought to be immune-mediated or due to myelosuppression.",
+     "linezolid", "causes", "myelosuppression", "mechanism"),
+    # "through" a syndrome is a mechanism too (SIAD: the current name of SIADH)
+    ("Carbamazepine can cause hyponatremia through a syndrome of inappropriate antidiuresis.", "carbamazepine",
+     "causes", "inappropriate adh syndrome", "mechanism"),
+    ("Carbamazepine can cause hyponatremia through a syndrome of inappropriate antidiuresis.",
+     "inappropriate adh syndrome", "causes", "hyponatremia", "mechanism"),
+])
+def test_mechanisms_put_down_to_processes(extractor, text, subj, pred, obj, rule):
+    claims = claims_with_rules(extractor, text)
+    assert any(subj in s and p == pred and obj in o and not n and r == rule for s, p, o, n, r in claims), claims
+
+
+def test_a_co_cause_is_no_mechanism(extractor):
+    # the kidney injury precipitated the acidosis; metformin did not cause the kidney injury
+    claims = claims_with_rules(extractor, "Metformin-associated lactic acidosis was precipitated by acute kidney "
+                                          "injury.")
+    assert not any("metformin" in s and "kidney" in o and r != "classifier" for s, p, o, n, r in claims), claims
