@@ -62,7 +62,7 @@ INCREASE_VERBS = verb_forms("increase raise elevate stimulate release upregulate
 # a condition back, and "restores the anemia-induced reduction" is about the reduction
 RESTORE_VERBS = verb_forms("restore")
 DECREASE_VERBS = verb_forms("decrease reduce lower suppress deplete inhibit downregulate diminish attenuate block "
-                          "impair abolish blunt lessen shorten antagonize antagonise", "cut")
+                          "impair abolish blunt lessen shorten antagonize antagonise disrupt", "cut")
 TREAT_VERBS = verb_forms("treat reverse relieve control correct counteract manage alleviate ameliorate abort "
                        "neutralize neutralise normalize normalise rescue prevent")
 PREVENT_VERBS = verb_forms("prevent")
@@ -172,8 +172,11 @@ RULE_CONFIDENCE = {
     "active_verb": 0.85, "passive_verb": 0.85, "compound": 0.8, "cause_marker": 0.8,
     "treat_active": 0.85, "treat_marker": 0.8, "treat_for": 0.65, "lab_change": 0.65,
     "temporal": 0.5, "association": 0.45, "dechallenge": 0.7, "biomarker": 0.6, "mechanism": 0.8, "agent_noun": 0.75,
-    "resulting": 0.75, "contributor": 0.7, "effect_noun": 0.75,
+    "resulting": 0.75, "contributor": 0.7, "effect_noun": 0.75, "metabolite": 0.8,
 }
+# "capecitabine is converted to fluorouracil", "P450 enzymes convert ifosfamide to chloroacetaldehyde":
+# the drug raises its metabolite
+CONVERSION_VERBS = verb_forms("convert metabolise metabolize hydrolyse hydrolyze biotransform")
 # "Y is a rare complication of X", "Y is a known side effect of X": X causes Y
 EFFECT_NOUNS = {"complication", "complications", "sequela", "sequelae", "consequence", "consequences"}
 EFFECT_NOUN_HEADS = {("side", "effect"), ("side", "effects"), ("adverse", "effect"), ("adverse", "effects"),
@@ -394,6 +397,16 @@ class ClaimExtractor:
                 to_clause_subject = True
                 break
             if t in {"which", "that"} and k - 1 >= sent.start:
+                # "reduces nitric oxide release, which leads to vasospasm", "disrupts axonal transport,
+                # which causes neuropathy": what follows comes of the reduction, so of the reducer
+                # (an active verb right after "which"; not "levels which were increased by cisplatin")
+                lowered = next((a for a in args if k - 4 <= a.end <= k and a.start > sent.start), None) \
+                    if all(x.lower_ in ADVERBS for x in doc[k + 1:pos]) else None
+                if lowered is not None:
+                    v = lowered.start - 1 - (doc[lowered.start - 1].lower_ in {"the", "a", "an"})
+                    if v > sent.start and doc[v].lower_ in DECREASE_VERBS and \
+                            all(x.is_alpha or x.text == "," for x in doc[lowered.end:k]):
+                        return ClaimExtractor._left_subject(doc, args, v, sent, types, skip_preps)
                 ante = [a for a in args if a.end in (k, k - 1) and a.type in types]
                 if ante:
                     return ClaimExtractor._copula_subject(doc, args, ante[-1], sent) or ante[-1]
@@ -671,6 +684,18 @@ class ClaimExtractor:
                             for o in self._right_objects(doc, args, j + skip + 2, sent, CONDITION, max_gap=2):
                                 emit(subj, "causes", o, "cause_marker", (i, i + 2))
                 continue
+            if low in CONVERSION_VERBS:
+                if nxt in {"to", "into"} and prev in BE_AUX | {"rapidly", "partly", "mainly", "then", "also"}:
+                    subj = self._left_subject(doc, args, i, sent, DRUGLIKE)
+                    objs = self._right_objects(doc, args, i + 2, sent, DRUGLIKE, max_gap=2)
+                else:                   # active: "convert ifosfamide to chloroacetaldehyde"
+                    subj = next((a for a in args if a.start in (i + 1, i + 2) and a.type in DRUGLIKE), None)
+                    at = subj.end if subj is not None and subj.end < sent.end and \
+                        doc[subj.end].lower_ in {"to", "into"} else None
+                    objs = self._right_objects(doc, args, at + 1, sent, DRUGLIKE, max_gap=2) if at else []
+                if subj is not None and objs and objs[0].curie != subj.curie:
+                    emit(subj, "increases", objs[0], "metabolite", (i, i + 1))
+                continue
             # "Propofol infusion syndrome is a rare and often fatal complication of high-dose propofol"
             if nxt == "of" and (low in EFFECT_NOUNS or (prev, low) in EFFECT_NOUN_HEADS):
                 j = k - 1 - ((prev, low) in EFFECT_NOUN_HEADS)
@@ -713,7 +738,7 @@ class ClaimExtractor:
                         obj = None      # too far from "after", or the indication ("warfarin for AF")
                     if subj_l and obj is not None and not self._treat_context(toks, k):
                         rule = "lab_change" if obj.type in MEASURABLE else "temporal"
-                        change = self._change_sign(toks, obj.end - base, k)
+                        change = self._change_sign(toks, obj.start - base, obj.end - base, k)
                         if obj.type in MEASURABLE and change == 0:
                             continue
                         objs = [obj] if obj.type in MEASURABLE else [*self._coordinated_before(doc, args, obj), obj]
@@ -796,7 +821,9 @@ class ClaimExtractor:
                         subj = given[-1]
                 objs = self._right_objects(doc, args, i + 1, sent, CONDITION, max_gap=3)
                 if subj is not None and objs and not any(t.text in {",", ";"} for t in doc[i:objs[0].start]):
-                    emit(subj, "treats", objs[0], "treat_for", (i, i + 1))
+                    # "pyridoxine and pyridostigmine were given for the neuropathy": both
+                    for sj in [*self._coordinated_before(doc, args, subj), subj]:
+                        emit(sj, "treats", objs[0], "treat_for", (i, i + 1))
                 continue
             # "tPA resulted in complete resolution of hyphema", "X led to an improvement of Y": X treats Y
             if low in RESOLUTION_NOUNS and nxt in {"of", "in"}:
@@ -821,7 +848,7 @@ class ClaimExtractor:
             if low in AGENT_NOUNS and nxt == "of":
                 j = k - 1
                 while j >= 0 and (toks[j] in AGENT_NOUN_MODIFIERS or toks[j] in BE_AUX or toks[j] in ADVERBS
-                                  or toks[j] == "as"):
+                                  or toks[j] == "as" or toks[j] in ORDINALS):   # "the second most common cause"
                     j -= 1
                 if j < k - 1 and j >= 0 and any(toks[x] in BE_AUX or toks[x] == "as" for x in range(j + 1, k)):
                     # the mention right before, or the one in the parentheses closing there
@@ -1088,9 +1115,10 @@ class ClaimExtractor:
                          "settled", "decreased", "fell", "declined", "abated", "disappeared"} for w in window)
 
     @staticmethod
-    def _change_sign(toks: list[str], obj_end: int, k: int) -> int:
-        """+1 / -1 when the words around a marker say it rose / fell, else 0."""
-        window = toks[max(0, obj_end - 8):k]
+    def _change_sign(toks: list[str], obj_start: int, obj_end: int, k: int) -> int:
+        """+1 / -1 when the words around a marker say it rose / fell, else 0 (not the object's own
+        words: "bilateral foot drop two weeks after itraconazole" names no fall)."""
+        window = toks[max(0, obj_end - 8):obj_start] + toks[obj_end:k]
         if any(w in FALL_VERBS or w in DECREASE_NOUNS for w in window):
             return -1
         if any(w in RISE_VERBS or w in INCREASE_NOUNS for w in window):

@@ -465,11 +465,15 @@ INDICATION_BEFORE = {("diagnosed", "with"), ("diagnosed", "of"), ("diagnosed", "
 def _patient_condition(doc: Doc, m: Mention) -> bool:
     """The condition mention is what the patient has or is treated for, not an effect: "a
     45-year-old man with CML", "patients with psoriatic arthritis", "diagnosed with ankylosing
-    spondylitis", "an acute exacerbation of Crohn's disease". The classifier, trained on
+    spondylitis", "an acute exacerbation of Crohn's disease", "because of prolonged neutropenia". The classifier, trained on
     abstracts, scores such comorbidities and indications as caused; the rules read indications
     themselves."""
     before = [t.lower_ for t in doc[max(0, m.start - 4):m.start]]
     if len(before) >= 2 and tuple(before[-2:]) in INDICATION_BEFORE:
+        return True
+    # "Because of prolonged neutropenia, oral itraconazole was added": the reason a drug was given
+    if any((a, b) in {("because", "of"), ("owing", "to")} and all(w.isalpha() for w in before[j + 2:])
+           for j, (a, b) in enumerate(zip(before, before[1:]))):
         return True
     # back through a list of conditions ("a 79-year-old man with ischemic heart disease, chronic atrial
     # fibrillation, ... and gout") or conditions of conditions ("scleroderma with myositis") to "with"

@@ -741,3 +741,57 @@ def test_a_co_cause_is_no_mechanism(extractor):
     claims = claims_with_rules(extractor, "Metformin-associated lactic acidosis was precipitated by acute kidney "
                                           "injury.")
     assert not any("metformin" in s and "kidney" in o and r != "classifier" for s, p, o, n, r in claims), claims
+
+
+@pytest.mark.parametrize("text, subj, pred, obj, rule", [
+    # a fall word inside the condition's own name is no fall ("foot drop", "hearing loss" were read as treated)
+    ("He developed jaw pain and bilateral foot drop two weeks after itraconazole was added.", "itraconazole",
+     "causes", "foot", "temporal"),
+    ("Sensorineural hearing loss after vincristine was reported.", "vincristine", "causes", "hearing loss",
+     "temporal"),
+    # what follows a reduction comes of the reducer
+    ("Fluorouracil damages the vascular endothelium and reduces nitric oxide release, which leads to coronary "
+     "vasospasm.", "fluorouracil", "causes", "coronary vasospasm", "active_verb"),
+    # a drug raises its metabolite, told passive or active
+    ("Capecitabine is an oral prodrug that is converted to fluorouracil in tumour and liver tissue.", "capecitabine",
+     "increases", "fluorouracil", "metabolite"),
+    ("Hepatic cytochrome P450 enzymes convert ifosfamide to chloroacetaldehyde.", "ifosfamide", "increases",
+     "chloroacetaldehyde", "metabolite"),
+    # every drug "given for" a condition
+    ("Pyridoxine and pyridostigmine were given for the neuropathy.", "pyridoxine", "treats", "nervous",
+     "treat_for"),
+    # an ordinal before an agent noun
+    ("Cocaine is the second most common cause of stroke in young adults.", "cocaine", "causes", "stroke",
+     "agent_noun"),
+])
+def test_change_words_relatives_metabolites_and_givens(extractor, text, subj, pred, obj, rule):
+    claims = claims_with_rules(extractor, text)
+    assert any(subj in s and p == pred and obj in o and not n and r == rule for s, p, o, n, r in claims), claims
+
+
+@pytest.mark.parametrize("text, subj, obj", [
+    ("Fluorouracil damages the vascular endothelium and reduces nitric oxide release, which leads to coronary "
+     "vasospasm.", "nitric oxide", "vasospasm"),
+    # the reason a drug was given is no effect of it (the classifier read one)
+    ("Because of prolonged neutropenia, oral itraconazole was added on day 8 as antifungal prophylaxis.",
+     "itraconazole", "neutropenia"),
+    ("Because of secondary left ventricular dysfunction, digoxin was administered.", "digoxin", "ventricular"),
+    ("Sensorineural hearing loss after vincristine was reported.", "vincristine", "hearing loss"),
+])
+def test_no_effect_from_reasons_or_lowered_antecedents(extractor, text, subj, obj):
+    claims = claims_with_rules(extractor, text)
+    bad = [c for c in claims if subj in c[0] and obj in c[2] and (c[1] == "treats" or "vincristine" not in subj)]
+    assert not bad, claims
+
+
+def test_relative_clauses_after_a_reduction(extractor):
+    # "which raises" follows the reduction: the reducer raises warfarin, not warfarin metabolism
+    claims = claims_with_rules(extractor, "Ciprofloxacin inhibits CYP1A2 and so reduces warfarin metabolism, which "
+                                          "raises warfarin exposure.")
+    assert any("ciprofloxacin" in s and p == "increases" and "warfarin" == o for s, p, o, n, r in claims), claims
+    assert not any("metabolism" in s for s, p, o, n, r in claims), claims
+    # a passive relative keeps its antecedent
+    claims = claims_with_rules(extractor, "Coenzyme Q10 significantly reduced blood urea nitrogen and serum creatinine "
+                                          "levels which were increased by cisplatin.")
+    assert any("cisplatin" in s and p == "increases" and "creatinine" in o for s, p, o, n, r in claims), claims
+    assert not any("cisplatin" in s and "coenzyme" in o for s, p, o, n, r in claims), claims
