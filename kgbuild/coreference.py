@@ -1,6 +1,6 @@
 """Claim arguments that refer back to a concept the report named before.
 
-Three readings, applied to the claims the rules and the classifier made (the component runs last):
+Four readings, applied to the claims the rules and the classifier made (the component runs last):
 
 * **Bridging to a narrower condition.** A definite mention of a broad condition ("the non-pitting
   swelling typical of this reaction", "this rash") after the report has named a kind of it
@@ -17,8 +17,16 @@ Three readings, applied to the claims the rules and the classifier made (the com
   pyridoxine") brings on the report's condition named as that substance's deficiency or depletion
   ("pyridoxine deficiency"): a second claim, drug causes the deficiency, from the same evidence.
 
+* **The denied cause.** "Azithromycin was not responsible", "Atherosclerotic disease was not the
+  cause", "X did not cause it": a negated claim, X causes the effect a denial in the two sentences
+  before was about ("Mycophenolate did not cause the syndrome. Infection was not the cause"), else
+  the report's event (the drug-caused condition named most before it), so that a curator sees
+  what was ruled out. Only where the sentence names no effect itself (the rules read "was not the
+  cause of Y").
+
 All are inferences, so their confidence is the claim's times ``claims.COREF_FACTOR`` and the
-evidence rule says which reading made them ("+bridging", "+accumulation", "+deficiency").
+evidence rule says which reading made them ("+bridging", "+accumulation", "+deficiency",
+"+denied"; a denied cause has the "agent_noun" prior).
 ``KGBUILD_COREFERENCE=0`` switches the component off.
 """
 
@@ -29,7 +37,7 @@ from dataclasses import replace
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .claims import COREF_FACTOR, DRUGLIKE, Arg, RawClaim, keep_best
+from .claims import CAUSAL_SUBJECT, COPULA, COREF_FACTOR, DRUGLIKE, RULE_CONFIDENCE, Arg, RawClaim, keep_best
 from .hierarchy import Hierarchy
 
 CONDITION_TYPES = {"disease", "adverse_event"}
@@ -173,6 +181,82 @@ class Coreference:
                                flags=dict(c.flags)))
         return out
 
+    @staticmethod
+    def _denial(doc: Doc, sent: Span, args: list[Span]) -> tuple[Span, int] | None:
+        """(the mention denied as a cause, the index of its "cause"/"responsible" word) when the
+        sentence says "<X> was not responsible / the (likely) cause / the culprit", "<X> did not
+        cause it", "<X> was excluded as the cause", with no "of"/"for" naming the effect after."""
+        toks = [t.lower_ for t in sent]
+        base = sent.start
+        for a in args:
+            k = a.end - base
+            if k < len(toks) and toks[k] in {"disease", "therapy", "treatment", "use", "exposure", "infection"}:
+                k += 1              # "Atherosclerotic disease was not the cause"
+            if a.label_ not in CAUSAL_SUBJECT or k + 2 >= len(toks):
+                continue
+            w = toks[k:k + 6]
+            at = None
+            if w[0] in COPULA and w[1] == "not":
+                j = 2
+                while j < len(w) and w[j] in {"the", "a", "likely", "probable", "main", "responsible"}:
+                    if w[j] == "responsible":
+                        at = j
+                        break
+                    j += 1
+                if at is None and j < len(w) and w[j] in {"cause", "culprit"}:
+                    at = j
+            elif w[0] in {"did", "does"} and w[1] == "not" and w[2] == "cause" and len(w) > 3 and \
+                    w[3] in {"it", "this", "them"}:
+                at = 2
+            elif w[0] in COPULA and w[1] in {"excluded", "ruled"}:
+                j = 2 + (w[1] == "ruled" and len(w) > 2 and w[2] == "out")
+                if w[j:j + 1] == ["as"] and len(w) > j + 2 and w[j + 1] in {"the", "a"} and w[j + 2] == "cause":
+                    at = j + 2
+            if at is None:
+                continue
+            after = toks[k + at + 1:k + at + 2]
+            if after and after[0] in {"of", "for", "in"}:
+                continue            # the effect is named: the claim rules read it
+            return a, base + k + at
+        return None
+
+    def _denied_causes(self, doc: Doc, claims: list[RawClaim]) -> list[RawClaim]:
+        out = []
+        sents = list(doc.sents)
+        for n, sent in enumerate(sents):
+            if not any(t.lower_ == "not" for t in sent):
+                continue
+            args = [e for e in doc.ents if sent.start <= e.start < sent.end and e.kb_id_]
+            found = self._denial(doc, sent, args)
+            if found is None:
+                continue
+            subj, at = found
+            if any(c.sentence.start == sent.start and c.subject.curie == subj.kb_id_ for c in claims):
+                continue            # the rules read this sentence's claim of it
+            # the effect a denial just before was about ("Mycophenolate did not cause the syndrome.
+            # Infection was not the cause"), else the report's event: the drug-caused condition it
+            # names most
+            lo = sents[max(0, n - 2)].start
+            denied = [c for c in claims if lo <= c.sentence.start < sent.start and c.predicate == "causes"
+                      and c.negated and c.object.type in CONDITION_TYPES]
+            if denied:
+                effect = max(denied, key=lambda c: c.object.start).object
+            else:
+                caused = {c.object.curie: c.object for c in claims if c.predicate == "causes" and not c.negated
+                          and c.subject.type in DRUGLIKE and c.object.type in CONDITION_TYPES}
+                counts = Counter(e.kb_id_ for e in doc.ents if e.kb_id_ in caused and e.start < sent.start)
+                if not counts:
+                    continue
+                # (Counter keeps first-seen order among equal counts: the earliest named wins a tie)
+                effect = caused[counts.most_common(1)[0][0]]
+            if effect.curie == subj.kb_id_ or any(c.subject.curie == subj.kb_id_ and c.object.curie == effect.curie
+                                                 and not c.negated for c in claims):
+                continue            # (what the report says it did cause)
+            out.append(RawClaim(Arg(subj.start, subj.end, subj.kb_id_, subj.label_), "causes",
+                                Arg(at, at + 1, effect.curie, effect.type, coref=True), "agent_noun+denied",
+                                (at, at + 1), sent, RULE_CONFIDENCE["agent_noun"] * COREF_FACTOR, negated=True))
+        return out
+
     def __call__(self, doc: Doc) -> Doc:
         if not enabled() or not doc._.claims:
             return doc
@@ -185,7 +269,7 @@ class Coreference:
             for c in claims:
                 self._bridge(doc, c, conditions, drug_effects)
         accumulations = self._accumulations(doc, claims)
-        added = self._deficiencies(doc, claims)
+        added = self._deficiencies(doc, claims) + self._denied_causes(doc, claims)
         if accumulations:
             for c in claims:
                 s = c.subject

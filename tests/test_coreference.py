@@ -76,3 +76,31 @@ def test_switched_off(extractor, monkeypatch):
     monkeypatch.setenv("KGBUILD_COREFERENCE", "0")
     claims = claims_with_rules(extractor, REPORT)
     assert not any("+" in r for *_, r in claims)
+
+
+@pytest.mark.parametrize("text, subj, obj", [
+    # the report's event: the drug-caused condition named most before the denial
+    ("Ceftriaxone caused intravascular hemolysis in this child. Azithromycin was not responsible, since it was "
+     "continued without further hemolysis.", "azithromycin", "hemolysis"),
+    ("Vancomycin caused the acute kidney injury. Piperacillin-tazobactam did not cause it.", "piperacillin",
+     "acute kidney injury"),
+    # a denial just before names the effect: "Infection was not the cause" (of the syndrome)
+    ("Tacrolimus caused posterior reversible encephalopathy syndrome and seizures. Hypomagnesemia lowered the "
+     "seizure threshold. Mycophenolate mofetil did not cause the syndrome. Infection was not the cause, since "
+     "cultures were normal.", "infection", "leukoencephalopathy"),
+    ("Capecitabine caused coronary vasospasm. Atherosclerotic disease was not the cause, since the coronary "
+     "arteries were normal.", "atherosclerosis", "vasospasm"),
+])
+def test_denied_causes(extractor, text, subj, obj):
+    claims = claims_with_rules(extractor, text)
+    assert any(subj in s and p == "causes" and obj in o and n and r.endswith("+denied")
+               for s, p, o, n, r in claims), claims
+    assert not any(subj in s and obj in o and not n and r != "classifier" for s, p, o, n, r in claims), claims
+
+
+def test_a_named_effect_is_no_denied_cause(extractor):
+    # "the cause of Y" names the effect: the rules read it, no inference
+    claims = claims_with_rules(extractor, "Vancomycin caused the acute kidney injury. Warfarin was not the cause of "
+                                          "the bleeding.")
+    assert not any(r.endswith("+denied") for s, p, o, n, r in claims), claims
+    assert any("warfarin" in s and "hemorrhage" in o and n for s, p, o, n, r in claims), claims
