@@ -141,6 +141,10 @@ DEFINITE_DRUG = {"drug", "agent", "medication", "medicine", "antibody", "vaccine
 DEFINITE_CONDITION = {"syndrome"}
 # "dose increase", "dosage reduction": the change word after these is a noun
 DOSE_NOUNS = {"dose", "doses", "dosage", "dosing"}
+# "(after) his first 20 mg dose of", "the second infusion of", "a single course of"
+DOSE_PHRASE = DOSE_NOUNS | {"his", "her", "their", "the", "a", "an", "initial", "last", "single", "mg", "g", "µg",
+                            "mcg", "mg/kg", "mg/m2", "infusion", "infusions", "cycle", "cycles", "course", "courses",
+                            "injection", "administration", "of", "oral", "intravenous", "loading"}
 # a mention right before these names a receptor (or its gene), not the ligand a verb would act on
 RECEPTOR_NOUNS = {"receptor", "receptors", "channel", "channels"}
 CLAUSE_BREAKS = {";", "but", "whereas", "although", "though", "however", "while"}
@@ -176,7 +180,7 @@ RULE_CONFIDENCE = {
 }
 # "capecitabine is converted to fluorouracil", "P450 enzymes convert ifosfamide to chloroacetaldehyde":
 # the drug raises its metabolite
-CONVERSION_VERBS = verb_forms("convert metabolise metabolize hydrolyse hydrolyze biotransform")
+CONVERSION_VERBS = verb_forms("convert metabolise metabolize hydrolyse hydrolyze biotransform degrade")
 # "Y is a rare complication of X", "Y is a known side effect of X": X causes Y
 EFFECT_NOUNS = {"complication", "complications", "sequela", "sequelae", "consequence", "consequences"}
 EFFECT_NOUN_HEADS = {("side", "effect"), ("side", "effects"), ("adverse", "effect"), ("adverse", "effects"),
@@ -592,6 +596,8 @@ class ClaimExtractor:
             t = doc[k]
             depth += t.text == "("
             depth -= t.text == ")" and depth > 0
+            if t.lower_ in {"that", "which", "who"} and not depth and k > pos:
+                return True     # "inhibits P-glycoprotein, the transporter that excretes digoxin"
             if t.text not in {",", "and"} or depth:
                 continue
             after = doc[k + 1].lower_
@@ -606,13 +612,16 @@ class ClaimExtractor:
         return False
 
     @staticmethod
-    def _sign(doc: Doc, start: int, obj: "Arg") -> int:
+    def _sign(doc: Doc, start: int, obj: "Arg", inside: set[int] = frozenset()) -> int:
         """Compose the signs of the triggers between a verb and its object, and of a noun right
         after the object ("promotes renal potassium loss" = decreases; "lowers the seizure
-        threshold" = causes seizures)."""
+        threshold" = causes seizures); words of other mentions (`inside`) are names, no triggers
+        ("caused the complete heart block, the nausea": no "block")."""
         sign = 1
         for t in doc[start:obj.start]:
             low = t.lower_
+            if t.i in inside:
+                continue
             if low in DECREASE_VERBS or low in DECREASE_NOUNS:
                 sign = -sign
         if obj.end < len(doc) and doc[obj.end].lower_ in AFTER_OBJECT_DECREASE:
@@ -687,12 +696,13 @@ class ClaimExtractor:
             if low in CONVERSION_VERBS:
                 if nxt in {"to", "into"} and prev in BE_AUX | {"rapidly", "partly", "mainly", "then", "also"}:
                     subj = self._left_subject(doc, args, i, sent, DRUGLIKE)
-                    objs = self._right_objects(doc, args, i + 2, sent, DRUGLIKE, max_gap=2)
+                    objs = self._right_objects(doc, args, i + 2, sent, DRUGLIKE | {"lab_marker"}, max_gap=2)
                 else:                   # active: "convert ifosfamide to chloroacetaldehyde"
                     subj = next((a for a in args if a.start in (i + 1, i + 2) and a.type in DRUGLIKE), None)
                     at = subj.end if subj is not None and subj.end < sent.end and \
                         doc[subj.end].lower_ in {"to", "into"} else None
-                    objs = self._right_objects(doc, args, at + 1, sent, DRUGLIKE, max_gap=2) if at else []
+                    objs = self._right_objects(doc, args, at + 1, sent, DRUGLIKE | {"lab_marker"}, max_gap=2) \
+                        if at else []
                 if subj is not None and objs and objs[0].curie != subj.curie:
                     emit(subj, "increases", objs[0], "metabolite", (i, i + 1))
                 continue
@@ -720,7 +730,13 @@ class ClaimExtractor:
                 if pred == "after":
                     # "Y after X" is temporal: only drug → condition/marker, and only when Y is a
                     # change ("rise in D-dimer after") or an event, not a treatment ("after prednisone")
-                    subj_l = self._right_objects(doc, args, i + width, sent, {"drug"}, max_gap=3)
+                    # "after his first 20 mg dose of venetoclax": over the dose phrase
+                    j = i + width
+                    while j < sent.end and j - (i + width) < 8 and (doc[j].lower_ in DOSE_PHRASE or
+                                                                    doc[j].like_num or doc[j].lower_ in ORDINALS):
+                        j += 1
+                    dosed = j > i + width and doc[j - 1].lower_ == "of"
+                    subj_l = self._right_objects(doc, args, j if dosed else i + width, sent, {"drug"}, max_gap=3)
                     if subj_l and any(t.text in {",", ";"} for t in doc[i + width:subj_l[0].start]):
                         subj_l = []
                     obj = self._left_subject(doc, args, i, sent, CONDITION | MEASURABLE, skip_preps=False)
@@ -949,7 +965,7 @@ class ClaimExtractor:
                                                       for m, x in enumerate(gap) if m > j) for j, g in enumerate(gap)):
                         break       # "inhibits CYP1A2 and so reduces X": X belongs to the later verb
                                     # (not "triggers A and the release of X": a noun)
-                    sign = self._sign(doc, i, o)
+                    sign = self._sign(doc, i, o, inside)
                     if low in CAUSE_VERBS or phrasal:
                         pred = "decreases" if sign < 0 else "causes"
                     else:

@@ -18,7 +18,7 @@ Four readings, applied to the claims the rules and the classifier made (the comp
   ("pyridoxine deficiency"): a second claim, drug causes the deficiency, from the same evidence.
 
 * **The denied cause.** "Azithromycin was not responsible", "Atherosclerotic disease was not the
-  cause", "X did not cause it": a negated claim, X causes the effect a denial in the two sentences
+  cause", "X did not cause it / did not contribute": a negated claim, X causes the effect a denial in the two sentences
   before was about ("Mycophenolate did not cause the syndrome. Infection was not the cause"), else
   the report's event (the drug-caused condition named most before it), so that a curator sees
   what was ruled out. Only where the sentence names no effect itself (the rules read "was not the
@@ -208,6 +208,9 @@ class Coreference:
             elif w[0] in {"did", "does"} and w[1] == "not" and w[2] == "cause" and len(w) > 3 and \
                     w[3] in {"it", "this", "them"}:
                 at = 2
+            elif w[0] in {"did", "does"} and w[1] == "not" and w[2] == "contribute" and (len(w) == 3 or
+                                                                                     w[3] in {".", ",", ";"}):
+                at = 2              # "Apixaban did not contribute."
             elif w[0] in COPULA and w[1] in {"excluded", "ruled"}:
                 j = 2 + (w[1] == "ruled" and len(w) > 2 and w[2] == "out")
                 if w[j:j + 1] == ["as"] and len(w) > j + 2 and w[j + 1] in {"the", "a"} and w[j + 2] == "cause":

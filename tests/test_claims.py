@@ -795,3 +795,28 @@ def test_relative_clauses_after_a_reduction(extractor):
                                           "levels which were increased by cisplatin.")
     assert any("cisplatin" in s and p == "increases" and "creatinine" in o for s, p, o, n, r in claims), claims
     assert not any("cisplatin" in s and "coenzyme" in o for s, p, o, n, r in claims), claims
+
+
+@pytest.mark.parametrize("text, subj, pred, obj, rule", [
+    # an earlier object's name is no trigger: "block" of "complete heart block" made nausea treated
+    ("Clarithromycin raised the serum digoxin concentration, and digoxin caused the complete heart block, the "
+     "nausea and the vomiting.", "digoxin", "causes", "nausea", "active_verb"),
+    # "after his first 20 mg dose of X": the drug past its dose phrase, for every event named together
+    ("He developed hyperkalemia, hyperphosphatemia, hyperuricemia and acute kidney injury eight hours after his "
+     "first 20 mg dose of venetoclax.", "venetoclax", "causes", "hyperuricemia", "temporal"),
+    # a substance degraded to its product
+    ("Nucleic acids are degraded to uric acid.", "nucleic acids", "increases", "uric acid", "metabolite"),
+    # the antidote, by its name in reports
+    ("Digoxin-specific antibody fragments were given and the bradycardia resolved with digoxin-specific antibody "
+     "fragments.", "digoxin immune fab", "treats", "bradycardia", "treat_marker"),
+])
+def test_names_in_objects_dose_phrases_and_products(extractor, text, subj, pred, obj, rule):
+    claims = claims_with_rules(extractor, text)
+    assert any(subj in s and p == pred and obj in o and not n and r == rule for s, p, o, n, r in claims), claims
+
+
+def test_no_object_inside_a_relative_clause(extractor):
+    # what the transporter excretes is not what clarithromycin inhibits
+    claims = claims_with_rules(extractor, "Clarithromycin inhibits P-glycoprotein, the transporter that excretes "
+                                          "digoxin into urine and bile.")
+    assert not any("clarithromycin" in s and "digoxin" in o and r != "classifier" for s, p, o, n, r in claims), claims
