@@ -195,6 +195,8 @@ EFFECT_NOUN_MODIFIERS = AGENT_NOUN_MODIFIERS | {"rare", "often", "sometimes", "f
 CONTRIBUTOR_NOUNS = {"contributor", "contributors", "cofactor", "cofactors", "co-factor", "co-factors",
                      "contributing factor", "contributing factors", "contributing cause", "contributing causes",
                      "precipitant", "precipitants"}
+# "clozapine may be an effective treatment for tardive dystonia", "has no proven benefit for"
+TREATMENT_NOUNS = {"treatment", "therapy", "option", "choice", "remedy", "alternative", "benefit"}
 # "the resulting water retention", "the ensuing hypotension": an effect of what was just said to be caused
 RESULTING = {"resulting", "ensuing", "consequent"}
 # "gabapentin was started for the neuralgia": the words between a drug and "for" of an indication
@@ -851,12 +853,11 @@ class ClaimExtractor:
                 continue
             # "clozapine may be an effective treatment for tardive dystonia"; "methylprednisolone has
             # no proven benefit in DIIHA" (negated by its "no")
-            if (low in {"treatment", "therapy", "option", "choice", "remedy", "alternative", "benefit"} and nxt == "for") \
-                    or (low == "benefit" and nxt == "in"):
+            if (low in TREATMENT_NOUNS and nxt == "for") or (low == "benefit" and nxt == "in"):
                 objs = self._right_objects(doc, args, i + 2, sent, CONDITION, max_gap=3)
                 subj = self._left_subject(doc, args, i, sent, DRUGLIKE)
                 # ("received ifosfamide ... as neoadjuvant therapy for the sarcoma")
-                if subj is not None and objs and any(t.lower_ in BE_AUX or t.lower_ == "as" for t in doc[subj.end:i]):
+                if subj is not None and objs and any(t.lower_ in BE_AUX | {"as"} for t in doc[subj.end:i]):
                     emit(subj, "treats", objs[0], "treat_for", (i, i + 2))
                 continue
             # agent nouns: "IFN-gamma is a possible mediator of hypophysitis"
@@ -995,7 +996,7 @@ class ClaimExtractor:
             j = k + 1
             while j < len(toks) and toks[j] in AGENT_NOUN_MODIFIERS | {"additional", "further", "minor"}:
                 j += 1              # "as a likely contributing factor"
-            if not (toks[j] in CONTRIBUTOR_NOUNS or " ".join(toks[j:j + 2]) in CONTRIBUTOR_NOUNS):
+            if j >= len(toks) or not (toks[j] in CONTRIBUTOR_NOUNS or " ".join(toks[j:j + 2]) in CONTRIBUTOR_NOUNS):
                 continue
             last = self._left_subject(doc, args, base + k, sent, CAUSAL_SUBJECT, skip_preps=False)
             if last is None or last.end != base + k:

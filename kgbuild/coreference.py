@@ -18,11 +18,11 @@ Four readings, applied to the claims the rules and the classifier made (the comp
   ("pyridoxine deficiency"): a second claim, drug causes the deficiency, from the same evidence.
 
 * **The denied cause.** "Azithromycin was not responsible", "Atherosclerotic disease was not the
-  cause", "X did not cause it / did not contribute": a negated claim, X causes the effect a denial in the two sentences
-  before was about ("Mycophenolate did not cause the syndrome. Infection was not the cause"), else
-  the report's event (the drug-caused condition named most before it), so that a curator sees
-  what was ruled out. Only where the sentence names no effect itself (the rules read "was not the
-  cause of Y").
+  cause", "X did not cause it / did not contribute": a negated claim, X causes the effect a denial
+  in the two sentences before was about ("Mycophenolate did not cause the syndrome. Infection was
+  not the cause"), else the report's event (the drug-caused condition named most before it), so
+  that a curator sees what was ruled out. Only where the sentence names no effect itself (the
+  rules read "was not the cause of Y").
 
 All are inferences, so their confidence is the claim's times ``claims.COREF_FACTOR`` and the
 evidence rule says which reading made them ("+bridging", "+accumulation", "+deficiency",

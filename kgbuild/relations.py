@@ -465,9 +465,9 @@ INDICATION_BEFORE = {("diagnosed", "with"), ("diagnosed", "of"), ("diagnosed", "
 def _patient_condition(doc: Doc, m: Mention) -> bool:
     """The condition mention is what the patient has or is treated for, not an effect: "a
     45-year-old man with CML", "patients with psoriatic arthritis", "diagnosed with ankylosing
-    spondylitis", "an acute exacerbation of Crohn's disease", "because of prolonged neutropenia". The classifier, trained on
-    abstracts, scores such comorbidities and indications as caused; the rules read indications
-    themselves."""
+    spondylitis", "an acute exacerbation of Crohn's disease", "because of prolonged neutropenia".
+    The classifier, trained on abstracts, scores such comorbidities and indications as caused;
+    the rules read indications themselves."""
     before = [t.lower_ for t in doc[max(0, m.start - 4):m.start]]
     if len(before) >= 2 and tuple(before[-2:]) in INDICATION_BEFORE:
         return True
@@ -523,7 +523,7 @@ class SettledConditions:
 
     def excludes(self, ix: DocIndex, cand: Candidate) -> bool:
         cond = cand.pair[1]
-        return (cand.rule_related                   # the rules have spoken about this pair (any predicate or polarity)
+        return (cand.rule_related                   # the rules have spoken about this pair (any reading)
                 # its cause is read in its sentence (or, for a cross-sentence pair, in the one read)
                 or (ix.sents[cond.sent].start, cond.curie) in self.explained
                 # a negated mention elsewhere says nothing about this drug

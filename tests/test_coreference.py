@@ -108,5 +108,5 @@ def test_a_named_effect_is_no_denied_cause(extractor):
 
 def test_a_denied_contribution(extractor):
     claims = claims_with_rules(extractor, "Digoxin caused the complete heart block. Apixaban did not contribute.")
-    assert any("apixaban" in s and "atrioventricular block" in o and n and r.endswith("+denied") for s, p, o, n, r in claims), \
-        claims
+    assert any("apixaban" in s and "atrioventricular block" in o and n and r.endswith("+denied")
+               for s, p, o, n, r in claims), claims
