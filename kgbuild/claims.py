@@ -614,7 +614,7 @@ class ClaimExtractor:
         return False
 
     @staticmethod
-    def _sign(doc: Doc, start: int, obj: "Arg", inside: set[int] = frozenset()) -> int:
+    def _sign(doc: Doc, start: int, obj: "Arg", inside: set[int]) -> int:
         """Compose the signs of the triggers between a verb and its object, and of a noun right
         after the object ("promotes renal potassium loss" = decreases; "lowers the seizure
         threshold" = causes seizures); words of other mentions (`inside`) are names, no triggers

@@ -226,10 +226,11 @@ class Coreference:
     def _denied_causes(self, doc: Doc, claims: list[RawClaim]) -> list[RawClaim]:
         out = []
         sents = list(doc.sents)
-        for n, sent in enumerate(sents):
-            if not any(t.lower_ == "not" for t in sent):
-                continue
-            args = [e for e in doc.ents if sent.start <= e.start < sent.end and e.kb_id_]
+        negated = [n for n, sent in enumerate(sents) if any(t.lower_ == "not" for t in sent)]
+        ents = list(doc.ents) if negated else []        # (doc.ents makes new Spans per call: read once)
+        for n in negated:
+            sent = sents[n]
+            args = [e for e in ents if sent.start <= e.start < sent.end and e.kb_id_]
             found = self._denial(doc, sent, args)
             if found is None:
                 continue
@@ -247,7 +248,7 @@ class Coreference:
             else:
                 caused = {c.object.curie: c.object for c in claims if c.predicate == "causes" and not c.negated
                           and c.subject.type in DRUGLIKE and c.object.type in CONDITION_TYPES}
-                counts = Counter(e.kb_id_ for e in doc.ents if e.kb_id_ in caused and e.start < sent.start)
+                counts = Counter(e.kb_id_ for e in ents if e.kb_id_ in caused and e.start < sent.start)
                 if not counts:
                     continue
                 # (Counter keeps first-seen order among equal counts: the earliest named wins a tie)

@@ -224,7 +224,7 @@ def system_f1(rows: list[dict], prob: np.ndarray, corpus: str, total_gold: int, 
             continue
         if r["rule_pos"]:
             pred = True
-        elif r["rule_related"] or r["negated"] or r["settled"]:
+        elif r["negated"] or r["settled"]:         # (settled includes the rule-related pairs)
             pred = False
         else:
             t = single if single is not None and r.get("single_sentence") else same
@@ -261,6 +261,8 @@ def main() -> None:
     print("examples:", {c: sum(1 for e in examples if e["corpus"] == c) for c in totals}, "gold pairs:", totals)
     if a.cache and Path(a.cache).exists():
         rows = pickle.loads(Path(a.cache).read_bytes())
+        if rows and "settled" not in rows[0]:
+            sys.exit(f"error: {a.cache} was written by an older train_relations.py (no 'settled'); delete it")
     else:
         rows = extract_candidates(examples)
         if a.cache:
