@@ -216,6 +216,7 @@ TIME_UNITS = {"day", "days", "week", "weeks", "hour", "hours", "month", "months"
               "cycles", "dose", "infusion"}
 ORDINALS = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
             "eleventh", "twelfth", "same", "next", "last", "final"}
+FRONTED_TIME_WORDS = {"within", "shortly", "soon", "just", "a", "few", "several", "some"}
 NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
                 "a", "few", "several"}
 TIME_OPENERS = {"on", "in", "during", "within"}
@@ -425,6 +426,10 @@ class ClaimExtractor:
                 return cands[-1]
             while between and between[-1] in ADVERBS | {"rapidly", "promptly", "quickly", "then", "so"}:
                 between.pop()
+            # "Drugs that inhibit P-gp, such as A, B and C, reduce ...": the examples closed by a comma
+            # are the subject (not the relative clause's verb before them)
+            if between == [","] and ClaimExtractor._exemplified(doc, args, cands[-1], lo):
+                return cands[-1]
             # "X raised Y and caused Z": a verb coordinated without its own subject shares X
             if between and between[-1] in {"and", ","}:
                 prev_verb = next((j for j in range(pos - 2, lo - 1, -1)
@@ -754,6 +759,14 @@ class ClaimExtractor:
                     if obj is not None and (i - obj.end > 6 or (obj.start > sent.start and
                                                                 doc[obj.start - 1].lower_ == "for")):
                         obj = None      # too far from "after", or the indication ("warfarin for AF")
+                    if obj is None and subj_l:
+                        # "After starting valproate, her ammonia rose to 180": the change told after the clause
+                        fronted = self._fronted_change(doc, args, i, subj_l[-1], sent)
+                        if fronted is not None:
+                            o, change = fronted
+                            for sj in subj_l:
+                                emit(sj, "decreases" if change < 0 else "increases", o, "lab_change", (i, i + width))
+                        continue
                     if subj_l and obj is not None and not self._treat_context(toks, k):
                         rule = "lab_change" if obj.type in MEASURABLE else "temporal"
                         change = self._change_sign(toks, obj.start - base, obj.end - base, k)
@@ -1080,6 +1093,42 @@ class ClaimExtractor:
             out.insert(0, prev)
             k = prev.start
         return out
+
+    @staticmethod
+    def _fronted_change(doc: Doc, args: list[Arg], i: int, drug: Arg, sent: Span) -> tuple[Arg, int] | None:
+        """The marker and its sign in "(Two weeks) after (starting) X, (her) Y rose / fell ...", where
+        "after" opens the sentence; None for anything else."""
+        if not all(t.like_num or t.lower_ in TIME_UNITS | NUMBER_WORDS | FRONTED_TIME_WORDS for t in doc[sent.start:i]):
+            return None
+        comma = next((k for k in range(drug.end, min(drug.end + 5, sent.end)) if doc[k].text == ","), None)
+        if comma is None or any(drug.end <= a.start < comma for a in args):
+            return None
+        k, obj = comma + 1, None
+        while k < sent.end and k - comma <= 4:
+            obj = next((a for a in args if a.start == k and a.type in MEASURABLE), None)
+            if obj is not None or doc[k].lower_ not in {"the", "her", "his", "their", "its", "serum", "plasma",
+                                                          "blood"}:
+                break
+            k += 1
+        if obj is None:
+            return None
+        after = [t.lower_ for t in doc[obj.end:min(obj.end + 3, sent.end)]]
+        while after and after[0] in {"level", "levels", "concentration", "concentrations", "count", "had", "then"}:
+            after.pop(0)
+        if after and after[0] in RISE_VERBS:
+            return obj, 1
+        if after and after[0] in FALL_VERBS:
+            return obj, -1
+        return None
+
+    @staticmethod
+    def _exemplified(doc: Doc, args: list[Arg], last: Arg, lo: int) -> bool:
+        """Whether a mention ends a list of examples set off by "such as" / "including" / "like"
+        ("agents, such as A, B and C,")."""
+        first = (ClaimExtractor._coordinated_before(doc, args, last) or [last])[0]
+        k = first.start
+        return (k - 1 >= lo and doc[k - 1].lower_ in {"including", "like"}) or \
+            (k - 2 >= lo and doc[k - 2].lower_ == "such" and doc[k - 1].lower_ == "as")
 
     @staticmethod
     def _coordinated_after(doc: Doc, args: list[Arg], subj: Arg, verb: int) -> list[Arg]:

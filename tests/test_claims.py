@@ -821,3 +821,31 @@ def test_a_sentence_ending_inside_a_role_phrase(extractor):
     # "as a likely" at the end of a text (a PDF cut mid-sentence) once raised IndexError
     claims = claims_with_rules(extractor, "Warfarin caused the bleeding, with aspirin as a likely")
     assert reads(claims, "warfarin", "causes", "hemorrhage", "active_verb"), claims
+
+
+@pytest.mark.parametrize("text, subj, pred, obj, rule", [
+    # examples set off by commas are the subject, not the relative clause's verb before them
+    ("Drugs that inhibit P-glycoprotein, such as clarithromycin, verapamil and amiodarone, reduce digoxin "
+     "clearance.", "verapamil", "decreases", "digoxin clearance", "active_verb"),
+    ("Strong inhibitors of CYP3A4, including ketoconazole and ritonavir, raise tacrolimus levels.",
+     "ritonavir", "increases", "tacrolimus", "active_verb"),
+    # a change told after a fronted "after X," clause
+    ("After initiation of valproate, ammonia rose to 180 umol/L.", "valproic acid", "increases", "ammonia",
+     "lab_change"),
+    ("Two weeks after starting lisinopril, serum potassium climbed to 6.8 mmol/L.", "lisinopril", "increases",
+     "potassium", "lab_change"),
+    ("After rasburicase, uric acid fell to 3 mg/dL.", "rasburicase", "decreases", "uric acid", "lab_change"),
+])
+def test_examples_and_fronted_changes(extractor, text, subj, pred, obj, rule):
+    claims = claims_with_rules(extractor, text)
+    assert reads(claims, subj, pred, obj, rule), claims
+
+
+@pytest.mark.parametrize("text", [
+    "After admission, creatinine rose despite fluids and stopping ibuprofen.",   # "after" names no drug
+    "She was admitted after an overdose of lithium, and creatinine rose.",       # "after" does not open it
+    "Drugs like lithium, which is renally cleared, accumulate.",
+])
+def test_no_fronted_change_or_example_reading(extractor, text):
+    claims = claims_with_rules(extractor, text)
+    assert not any(r == "lab_change" or p in ("increases", "decreases") for s, p, o, n, r in claims), claims
