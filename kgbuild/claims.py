@@ -116,6 +116,8 @@ TREAT_MARKERS = {("treated", "with"), ("managed", "with"), ("resolved", "with"),
                  ("reversed", "by"), ("controlled", "with"), ("treatment", "with"), ("therapy", "with"),
                  ("abated", "with"), ("normalized", "with"), ("normalised", "with"), ("resolved", "on"),
                  ("settled", "with"), ("settled", "after"), ("disappeared", "after")}
+SWITCH_MARKERS = {("changed", "to"), ("switched", "to")}
+THERAPY_NOUNS = {"treatment", "therapy", "prophylaxis", "regimen", "management"}
 # a drug named as stopped after a marker of recovery: the recovery is a positive dechallenge
 WITHDRAWAL_NOUNS = {"discontinuation", "withdrawal", "cessation", "stopping", "discontinuing", "withdrawing",
                     "withholding", "interruption", "removal"}
@@ -805,7 +807,10 @@ class ClaimExtractor:
             # therapeutic markers: "Y was treated with X", "Y resolved after X", "Y resolved within
             # 12 hours of X"
             span = _time_phrase(toks, k + 1) if low in DECHALLENGE_MARKERS and pair not in TREAT_MARKERS else 0
-            if pair in TREAT_MARKERS or span:
+            # "pneumonia treatment was changed to doxycycline": the new drug treats it
+            switched = pair in SWITCH_MARKERS and k >= 2 and toks[k - 1] in {"was", "were"} and \
+                toks[k - 2] in THERAPY_NOUNS
+            if pair in TREAT_MARKERS or span or switched:
                 width = 1 + span if span else 2
                 subj_r = self._right_objects(doc, args, i + width, sent, DRUGLIKE, max_gap=5)
                 obj = self._left_subject(doc, args, i, sent, CONDITION | MEASURABLE)
@@ -830,7 +835,8 @@ class ClaimExtractor:
                         if withdrawn:
                             # "the rash resolved after discontinuation of allopurinol": a positive
                             # dechallenge says the drug caused it, not that it treated it
-                            if obj.type not in MEASURABLE and low in DECHALLENGE_MARKERS:
+                            # ("the pancreatitis responded to withdrawal of azathioprine")
+                            if obj.type not in MEASURABLE and low in DECHALLENGE_MARKERS | {"responded"}:
                                 emit(s, "causes", obj, "dechallenge", (i, i + 2))
                             continue
                         emit(s, "decreases" if obj.type in MEASURABLE else "treats", obj, "treat_marker", (i, i + 2))

@@ -835,8 +835,14 @@ def test_a_sentence_ending_inside_a_role_phrase(extractor):
     ("Two weeks after starting lisinopril, serum potassium climbed to 6.8 mmol/L.", "lisinopril", "increases",
      "potassium", "lab_change"),
     ("After rasburicase, uric acid fell to 3 mg/dL.", "rasburicase", "decreases", "uric acid", "lab_change"),
+    # a response to the drug's withdrawal is a positive dechallenge, not a treatment
+    ("The pancreatitis responded to withdrawal of azathioprine.", "azathioprine", "causes", "pancreatitis",
+     "dechallenge"),
+    # a switch of a condition's treatment names the new drug for it
+    ("Clarithromycin and digoxin were stopped, and pneumonia treatment was changed to doxycycline.", "doxycycline",
+     "treats", "pneumonia", "treat_marker"),
 ])
-def test_examples_and_fronted_changes(extractor, text, subj, pred, obj, rule):
+def test_examples_fronted_changes_and_dechallenges(extractor, text, subj, pred, obj, rule):
     claims = claims_with_rules(extractor, text)
     assert reads(claims, subj, pred, obj, rule), claims
 
@@ -845,7 +851,8 @@ def test_examples_and_fronted_changes(extractor, text, subj, pred, obj, rule):
     "After admission, creatinine rose despite fluids and stopping ibuprofen.",   # "after" names no drug
     "She was admitted after an overdose of lithium, and creatinine rose.",       # "after" does not open it
     "Drugs like lithium, which is renally cleared, accumulate.",
+    "Her treatment was changed to rituximab because of the neuropathy.",          # the reason for the switch
 ])
 def test_no_fronted_change_or_example_reading(extractor, text):
     claims = claims_with_rules(extractor, text)
-    assert not any(r == "lab_change" or p in ("increases", "decreases") for s, p, o, n, r in claims), claims
+    assert not any(r == "lab_change" or p in ("increases", "decreases", "treats") for s, p, o, n, r in claims), claims
