@@ -74,7 +74,11 @@ ALL_VERBS = CAUSE_VERBS | INCREASE_VERBS | DECREASE_VERBS | TREAT_VERBS
 PHRASAL_CAUSE = {("lead", "to"), ("led", "to"), ("leads", "to"), ("leading", "to"), ("result", "in"),
                  ("resulted", "in"), ("results", "in"), ("resulting", "in"), ("gave", "rise"), ("give", "rise"),
                  ("contributed", "to"), ("contributes", "to"), ("contribute", "to"), ("contributing", "to"),
-                 ("responsible", "for"), ("implicated", "in")}
+                 ("responsible", "for"), ("implicated", "in"),
+                 # "fibroblast activation ends in pulmonary fibrosis", "pushed up the INR"
+                 ("ends", "in"), ("end", "in"), ("ended", "in"), ("ending", "in"), ("culminates", "in"),
+                 ("culminated", "in"), ("pushed", "up"), ("pushes", "up"), ("push", "up"), ("drove", "up"),
+                 ("drives", "up"), ("drive", "up")}
 INCREASE_NOUNS = {"release", "increase", "increases", "rise", "elevation", "elevations", "surge", "spike",
                   "activation", "induction", "production", "secretion", "upregulation", "overproduction",
                   "excess", "accumulation", "high", "higher", "elevated", "raised", "increased"}
@@ -173,6 +177,7 @@ CAUSAL_SUBJECT = {"drug", "drug_class", "chemical", "cytokine", "process", "dise
 DRUGLIKE = {"drug", "drug_class", "chemical"}
 CONDITION = {"disease", "process", "adverse_event"}
 MEASURABLE = {"lab_marker", "cytokine", "gene"}
+SUBSTANCE_OBJECTS = MEASURABLE | {"chemical", "drug"}
 
 RULE_CONFIDENCE = {
     "active_verb": 0.85, "passive_verb": 0.85, "compound": 0.8, "cause_marker": 0.8,
@@ -198,6 +203,9 @@ CONTRIBUTOR_NOUNS = {"contributor", "contributors", "cofactor", "cofactors", "co
                      "contributing factor", "contributing factors", "contributing cause", "contributing causes",
                      "precipitant", "precipitants"}
 # "clozapine may be an effective treatment for tardive dystonia", "has no proven benefit for"
+TREATMENT_OF_MODIFIERS = {"the", "a", "an", "usual", "standard", "first", "-", "line", "first-line", "recommended",
+                          "preferred", "main", "best", "established", "only", "effective", "specific", "mainstay",
+                          "of", "initial", "definitive"}
 TREATMENT_NOUNS = {"treatment", "therapy", "option", "choice", "remedy", "alternative", "benefit"}
 # "the resulting water retention", "the ensuing hypotension": an effect of what was just said to be caused
 RESULTING = {"resulting", "ensuing", "consequent"}
@@ -218,6 +226,9 @@ TIME_UNITS = {"day", "days", "week", "weeks", "hour", "hours", "month", "months"
               "cycles", "dose", "infusion"}
 ORDINALS = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
             "eleventh", "twelfth", "same", "next", "last", "final"}
+# who, and by which verb, a report says an event came: "she developed", "the patient presented with"
+PATIENT_SUBJECTS = {"she", "he", "they", "the", "patient"}
+EVENT_VERBS = {"developed", "noticed", "reported", "presented", "experienced", "complained", "had", "suffered"}
 FRONTED_TIME_WORDS = {"within", "shortly", "soon", "just", "a", "few", "several", "some"}
 NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
                 "a", "few", "several"}
@@ -618,6 +629,10 @@ class ClaimExtractor:
             if k + 1 == first.start and first.end < sent.end and (
                     doc[first.end].lower_ in BE_AUX or doc[first.end].lower_ in ALL_VERBS):
                 return True
+            # "impaired synthetic function and pushed up the INR": a verb of its own takes the mention
+            if t.text == "and" and k + 2 < first.start and (
+                    after in ALL_VERBS or (after, doc[k + 2].lower_) in PHRASAL_CAUSE):
+                return True
         return False
 
     @staticmethod
@@ -673,7 +688,14 @@ class ClaimExtractor:
             prev = toks[k - 1] if k > 0 else ""
             pair = (low, nxt)
             # compound "X-induced Y" / "X-associated Y"
-            if low in {"induced", "associated", "related", "mediated", "triggered"} and prev == "-":
+            if low == "derived" and prev == "-":
+                # "bleomycin-derived reactive oxygen species": the drug raises what comes of it
+                subj = next((a for a in args if a.end == i - 1 and a.type in DRUGLIKE), None)
+                obj = next((a for a in args if a.start == i + 1 and a.type in SUBSTANCE_OBJECTS), None)
+                if subj is not None and obj is not None:
+                    emit(subj, "increases", obj, "compound", (i - 1, i + 1))
+                continue
+            if low in {"induced", "associated", "related", "mediated", "triggered", "driven"} and prev == "-":
                 subj = next((a for a in args if a.end == i - 1 and a.type in CAUSAL_SUBJECT), None)
                 obj = next((a for a in args if a.start <= i < a.end or a.start == i + 1), None)
                 if obj is None:
@@ -768,6 +790,10 @@ class ClaimExtractor:
                             o, change = fronted
                             for sj in subj_l:
                                 emit(sj, "decreases" if change < 0 else "increases", o, "lab_change", (i, i + width))
+                        # "Six weeks after starting diclofenac she noticed fatigue, anorexia and dark urine"
+                        for o in self._fronted_events(doc, args, i, subj_l[-1], sent):
+                            for sj in subj_l:
+                                emit(sj, "causes", o, "temporal", (i, i + width))
                         continue
                     if subj_l and obj is not None and not self._treat_context(toks, k):
                         rule = "lab_change" if obj.type in MEASURABLE else "temporal"
@@ -810,8 +836,12 @@ class ClaimExtractor:
             # "pneumonia treatment was changed to doxycycline": the new drug treats it
             switched = pair in SWITCH_MARKERS and k >= 2 and toks[k - 1] in {"was", "were"} and \
                 toks[k - 2] in THERAPY_NOUNS
-            if pair in TREAT_MARKERS or span or switched:
-                width = 1 + span if span else 2
+            # "hypertension, controlled for five years with candesartan": over the duration
+            lasting = low in {"controlled", "treated", "managed"} and nxt == "for" and k + 4 < len(toks) and \
+                (toks[k + 2].isdigit() or toks[k + 2] in NUMBER_WORDS | {"many", "several", "some"}) and \
+                toks[k + 3] in TIME_UNITS | {"year", "years"} and toks[k + 4] == "with"
+            if pair in TREAT_MARKERS or span or switched or lasting:
+                width = 1 + span if span else 5 if lasting else 2
                 subj_r = self._right_objects(doc, args, i + width, sent, DRUGLIKE, max_gap=5)
                 obj = self._left_subject(doc, args, i, sent, CONDITION | MEASURABLE)
                 if obj is not None and obj.end < sent.end and doc[obj.end].lower_ in PATIENT_NOUNS:
@@ -872,10 +902,18 @@ class ClaimExtractor:
                 continue
             # "clozapine may be an effective treatment for tardive dystonia"; "methylprednisolone has
             # no proven benefit in DIIHA" (negated by its "no")
-            if (low in TREATMENT_NOUNS and nxt == "for") or (low == "benefit" and nxt == "in"):
+            if (low in TREATMENT_NOUNS and nxt == "for") or (low == "benefit" and nxt == "in") or \
+                    (low in {"treatment", "therapy"} and nxt == "of" and not (k + 2 < len(toks) and
+                                                                           toks[k + 2] == "choice")):
                 objs = self._right_objects(doc, args, i + 2, sent, CONDITION, max_gap=3)
                 subj = self._left_subject(doc, args, i, sent, DRUGLIKE)
+                if subj is not None and subj.coref and i - subj.end <= 2:
+                    # "X is the treatment of choice for Y": "the treatment" is this phrase, not the subject
+                    subj = self._left_subject(doc, args, subj.start, sent, DRUGLIKE)
                 # ("received ifosfamide ... as neoadjuvant therapy for the sarcoma")
+                if subj is not None and nxt == "of" and not all(t.lower_ in COPULA | TREATMENT_OF_MODIFIERS
+                                                                for t in doc[subj.end:i]):
+                    continue    # "X is the usual treatment of Y", not "... to complete treatment of Y"
                 if subj is not None and objs and any(t.lower_ in BE_AUX | {"as"} for t in doc[subj.end:i]):
                     emit(subj, "treats", objs[0], "treat_for", (i, i + 2))
                 continue
@@ -1086,7 +1124,7 @@ class ClaimExtractor:
         """Mentions of the subject's type coordinated before it ("A, B and C", "A, B, and C"), nearest
         last."""
         out, k = [], subj.start
-        while k > 0 and doc[k - 1].lower_ in {"and", "or", ",", "/"}:
+        while k > 0 and doc[k - 1].lower_ in {"and", "or", "nor", ",", "/"}:
             j = k - 1
             serial = j > 0 and doc[j - 1].text == "," and doc[j].lower_ in {"and", "or"}
             if serial:
@@ -1126,6 +1164,28 @@ class ClaimExtractor:
         if after and after[0] in FALL_VERBS:
             return obj, -1
         return None
+
+    @staticmethod
+    def _fronted_events(doc: Doc, args: list[Arg], i: int, drug: Arg, sent: Span) -> list[Arg]:
+        """The conditions in "(Six weeks) after (starting) X(,) she developed / noticed / presented with
+        A, B and C", where "after" opens the sentence."""
+        if not all(t.like_num or t.lower_ in TIME_UNITS | NUMBER_WORDS | FRONTED_TIME_WORDS for t in doc[sent.start:i]):
+            return []
+        k = drug.end
+        while k < min(drug.end + 4, sent.end) and doc[k].lower_ not in PATIENT_SUBJECTS:
+            if doc[k].lower_ not in {",", "was", "were", "started", "therapy", "treatment", "initiation", "had",
+                                     "been", "begun", "dose", "infusion"}:
+                return []
+            k += 1
+        if k >= sent.end or doc[k].lower_ not in PATIENT_SUBJECTS:
+            return []
+        k += 1 + (doc[k].lower_ == "the")               # "the patient"
+        if k >= sent.end or doc[k].lower_ not in EVENT_VERBS:
+            return []
+        k += 1
+        if k < sent.end and doc[k].lower_ in {"with", "of"}:
+            k += 1
+        return ClaimExtractor._right_objects(doc, args, k, sent, CONDITION - {"process"}, max_gap=3)
 
     @staticmethod
     def _exemplified(doc: Doc, args: list[Arg], last: Arg, lo: int) -> bool:

@@ -44,6 +44,8 @@ CONDITION_TYPES = {"disease", "adverse_event"}
 DEFINITE = {"the", "this", "that", "these", "those", "such", "her", "his", "their", "its", "our"}
 ACCUMULATION_NOUNS = ("accumulation", "excess", "overload", "build-up", "buildup", "retention")
 DEFICIENCY_NOUNS = ("deficiency", "depletion")
+# a sentence can deny a cause only with one of these ("not responsible", "excluded / ruled out as the cause")
+DENIAL_WORDS = {"not", "excluded", "ruled"}
 # words before a substance that do not change which substance it is ("free carnitine")
 SUBSTANCE_MODIFIERS = {"free", "serum", "plasma", "blood", "total", "circulating", "tissue", "body"}
 # part-of-speech tags of the words a determiner may stand apart from its noun by, and how many
@@ -192,6 +194,11 @@ class Coreference:
             k = a.end - base
             if k < len(toks) and toks[k] in {"disease", "therapy", "treatment", "use", "exposure", "infection"}:
                 k += 1              # "Atherosclerotic disease was not the cause"
+            if k < len(toks) and toks[k] == ",":
+                # "Candesartan, taken unchanged for five years, was not implicated": past the aside
+                close = next((j for j in range(k + 1, min(k + 10, len(toks))) if toks[j] == ","), None)
+                if close is not None and not any(base + k < e.start < base + close for e in args):
+                    k = close + 1
             if a.label_ not in CAUSAL_SUBJECT or k + 2 >= len(toks):
                 continue
             w = toks[k:k + 6]
@@ -205,6 +212,9 @@ class Coreference:
                     j += 1
                 if at is None and j < len(w) and w[j] in {"cause", "culprit"}:
                     at = j
+                if at is None and w[2] == "implicated" and (len(w) == 3 or w[3] in {".", ",", ";", "as", "because",
+                                                                                    "since"}):
+                    at = 2          # "Doxorubicin, vinblastine and dacarbazine were not implicated, as ..."
             elif w[0] in {"did", "does"} and w[1] == "not" and w[2] == "cause" and len(w) > 3 and \
                     w[3] in {"it", "this", "them"}:
                 at = 2
@@ -215,6 +225,8 @@ class Coreference:
                 j = 2 + (w[1] == "ruled" and len(w) > 2 and w[2] == "out")
                 if w[j:j + 1] == ["as"] and len(w) > j + 2 and w[j + 1] in {"the", "a"} and w[j + 2] == "cause":
                     at = j + 2
+                elif w[j:j + 1] == ["as"] and len(w) > j + 1 and w[j + 1] in {"causes", "cause"}:
+                    at = j + 1      # "... were ruled out as causes by serology"
             if at is None:
                 continue
             after = toks[k + at + 1:k + at + 2]
@@ -226,7 +238,7 @@ class Coreference:
     def _denied_causes(self, doc: Doc, claims: list[RawClaim]) -> list[RawClaim]:
         out = []
         sents = list(doc.sents)
-        negated = [n for n, sent in enumerate(sents) if any(t.lower_ == "not" for t in sent)]
+        negated = [n for n, sent in enumerate(sents) if any(t.lower_ in DENIAL_WORDS for t in sent)]
         ents = list(doc.ents) if negated else []        # (doc.ents makes new Spans per call: read once)
         for n in negated:
             sent = sents[n]
@@ -234,8 +246,10 @@ class Coreference:
             found = self._denial(doc, sent, args)
             if found is None:
                 continue
-            subj, at = found
-            if any(c.sentence.start == sent.start and c.subject.curie == subj.kb_id_ for c in claims):
+            last, at = found
+            subjects = [a for a in self._coordinated(doc, args, last)
+                        if not any(c.sentence.start == sent.start and c.subject.curie == a.kb_id_ for c in claims)]
+            if not subjects:
                 continue            # the rules read this sentence's claim of it
             # the effect a denial just before was about ("Mycophenolate did not cause the syndrome.
             # Infection was not the cause"), else the report's event: the drug-caused condition it
@@ -253,13 +267,29 @@ class Coreference:
                     continue
                 # (Counter keeps first-seen order among equal counts: the earliest named wins a tie)
                 effect = caused[counts.most_common(1)[0][0]]
-            if effect.curie == subj.kb_id_ or any(c.subject.curie == subj.kb_id_ and c.object.curie == effect.curie
-                                                 and not c.negated for c in claims):
-                continue            # (what the report says it did cause)
-            out.append(RawClaim(Arg(subj.start, subj.end, subj.kb_id_, subj.label_), "causes",
-                                Arg(at, at + 1, effect.curie, effect.type, coref=True), "agent_noun+denied",
-                                (at, at + 1), sent, RULE_CONFIDENCE["agent_noun"] * COREF_FACTOR, negated=True))
+            for subj in subjects:
+                if effect.curie == subj.kb_id_ or any(c.subject.curie == subj.kb_id_ and c.object.curie == effect.curie
+                                                     and not c.negated for c in claims):
+                    continue            # (what the report says it did cause)
+                out.append(RawClaim(Arg(subj.start, subj.end, subj.kb_id_, subj.label_), "causes",
+                                    Arg(at, at + 1, effect.curie, effect.type, coref=True), "agent_noun+denied",
+                                    (at, at + 1), sent, RULE_CONFIDENCE["agent_noun"] * COREF_FACTOR, negated=True))
         return out
+
+    @staticmethod
+    def _coordinated(doc: Doc, args: list[Span], last: Span) -> list[Span]:
+        """The denied mention with those listed before it ("Doxorubicin, vinblastine and dacarbazine were
+        not implicated"), in text order."""
+        out, k = [last], last.start
+        while True:
+            j = k
+            while j > 0 and doc[j - 1].lower_ in {",", "and", "or", "nor"}:
+                j -= 1
+            prev = next((a for a in args if a.end == j and a.label_ == last.label_), None) if j < k else None
+            if prev is None:
+                return out
+            out.insert(0, prev)
+            k = prev.start
 
     def __call__(self, doc: Doc) -> Doc:
         if not enabled() or not doc._.claims:

@@ -856,3 +856,45 @@ def test_examples_fronted_changes_and_dechallenges(extractor, text, subj, pred, 
 def test_no_fronted_change_or_example_reading(extractor, text):
     claims = claims_with_rules(extractor, text)
     assert not any(r == "lab_change" or p in ("increases", "decreases", "treats") for s, p, o, n, r in claims), claims
+
+
+@pytest.mark.parametrize("text, subj, pred, obj, rule", [
+    # "the treatment of choice for Y": "the treatment" is the phrase, not a definite description of the drug
+    ("Thiamine is the treatment of choice for Wernicke encephalopathy.", "thiamine", "treats", "wernicke",
+     "treat_for"),
+    ("Corticosteroids are the usual treatment of pneumonitis.", "adrenal cortex hormones", "treats", "pneumonitis",
+     "treat_for"),
+    # a duration between the marker and "with"
+    ("She had hypertension, controlled for five years with candesartan.", "candesartan", "treats", "hypertension",
+     "treat_marker"),
+    # "-derived" and "-driven" compounds, "ends in", "pushed up"
+    ("Bleomycin-derived reactive oxygen species cause alveolar epithelial injury.", "bleomycin", "increases",
+     "reactive oxygen species", "compound"),
+    ("TGF-beta-driven fibroblast activation ends in pulmonary fibrosis.", "fibroblast activation", "causes",
+     "pulmonary fibrosis", "active_verb"),
+    ("The liver injury also impaired synthetic function and pushed up the INR.", "liver injury", "increases",
+     "international normalized ratio", "active_verb"),
+    # events told after a fronted "after X" clause
+    ("Six weeks after starting diclofenac she noticed fatigue, anorexia and dark urine.", "diclofenac", "causes",
+     "fatigue", "temporal"),
+    ("After the second infusion of rituximab, the patient developed fever and hypotension.", "rituximab", "causes",
+     "hypotension", "temporal"),
+    # "neither A nor B": both
+    ("Neither rifampicin nor isoniazid caused the rash.", "rifampin", "causes", "exanthem", "active_verb"),
+])
+def test_treatment_phrases_compounds_and_fronted_events(extractor, text, subj, pred, obj, rule):
+    claims = claims_with_rules(extractor, text)
+    negated = text.startswith("Neither")
+    assert reads(claims, subj, pred, obj, rule, negated=negated), claims
+
+
+def test_impaired_function_does_not_reach_the_next_verbs_object(extractor):
+    claims = claims_with_rules(extractor, "The liver injury also impaired synthetic function and pushed up the INR.")
+    assert not any(p == "decreases" for s, p, o, n, r in claims), claims
+
+
+def test_treatment_of_needs_a_copula(extractor):
+    # "to complete treatment of the pneumonia" says nothing of the stopped drug named first
+    claims = claims_with_rules(extractor, "Atorvastatin and clarithromycin were stopped, and clarithromycin was "
+                                          "replaced with doxycycline to complete treatment of the pneumonia.")
+    assert not any("atorvastatin" in s and p == "treats" for s, p, o, n, r in claims), claims

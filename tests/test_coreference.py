@@ -90,6 +90,17 @@ def test_switched_off(extractor, monkeypatch):
      "cultures were normal.", "infection", "leukoencephalopathy"),
     ("Capecitabine caused coronary vasospasm. Atherosclerotic disease was not the cause, since the coronary "
      "arteries were normal.", "atherosclerosis", "vasospasm"),
+    # "not implicated", for every drug listed; past an aside before the verb
+    ("Bleomycin caused the pulmonary toxicity. Doxorubicin, vinblastine and dacarbazine were not implicated, as "
+     "all three were continued.", "vinblastine", "lung diseases"),
+    ("Bleomycin caused the pulmonary toxicity. Doxorubicin, vinblastine and dacarbazine were not implicated, as "
+     "all three were continued.", "doxorubicin", "lung diseases"),
+    ("Diclofenac caused the liver injury. Candesartan, taken unchanged for five years, was not implicated.",
+     "candesartan", "liver injury"),
+    # "ruled out / excluded as causes" (no "not" in the sentence)
+    ("Diclofenac caused the hepatitis. Autoimmune hepatitis was ruled out as a cause by serology.",
+     "autoimmune hepatitis", "hepatitis"),
+    ("Warfarin caused the bleeding. Thrombocytopenia was excluded as the cause.", "thrombocytopenia", "hemorrhage"),
 ])
 def test_denied_causes(extractor, text, subj, obj):
     claims = claims_with_rules(extractor, text)
