@@ -844,6 +844,10 @@ class ClaimExtractor:
                 width = 1 + span if span else 5 if lasting else 2
                 subj_r = self._right_objects(doc, args, i + width, sent, DRUGLIKE, max_gap=5)
                 obj = self._left_subject(doc, args, i, sent, CONDITION | MEASURABLE)
+                if low in {"controlled", "treated", "managed"} and i - 1 > sent.start and doc[i - 1].text == ",":
+                    # "osteoarthritis and hypertension, controlled with candesartan": the participle
+                    # qualifies the condition right before it
+                    obj = next((a for a in args if a.end == i - 1 and a.type in CONDITION | MEASURABLE), obj)
                 if obj is not None and obj.end < sent.end and doc[obj.end].lower_ in PATIENT_NOUNS:
                     continue        # "cancer patients treated with morphine": for what, unsaid
                 between = [t.lower_ for t in doc[obj.end:i]] if obj is not None else []

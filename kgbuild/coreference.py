@@ -1,6 +1,6 @@
 """Claim arguments that refer back to a concept the report named before.
 
-Four readings, applied to the claims the rules and the classifier made (the component runs last):
+Five readings, applied to the claims the rules and the classifier made (the component runs last):
 
 * **Bridging to a narrower condition.** A definite mention of a broad condition ("the non-pitting
   swelling typical of this reaction", "this rash") after the report has named a kind of it
@@ -22,11 +22,15 @@ Four readings, applied to the claims the rules and the classifier made (the comp
   in the two sentences before was about ("Mycophenolate did not cause the syndrome. Infection was
   not the cause"), else the report's event (the drug-caused condition named most before it), so
   that a curator sees what was ruled out. Only where the sentence names no effect itself (the
-  rules read "was not the cause of Y").
+  rules read "was not the cause of Y"). "were not implicated" and "ruled out as causes" deny too,
+  for every mention listed ("Doxorubicin, vinblastine and dacarbazine were not implicated").
+* **The patient's treatment.** "He responded to prednisolone", "She was managed with X and Y": a
+  sentence about the patient that names no condition treats the report's event, unless the drug is
+  one the report says caused it ("+event", with the "treat_marker" prior).
 
 All are inferences, so their confidence is the claim's times ``claims.COREF_FACTOR`` and the
 evidence rule says which reading made them ("+bridging", "+accumulation", "+deficiency",
-"+denied"; a denied cause has the "agent_noun" prior).
+"+denied", "+event"; a denied cause has the "agent_noun" prior).
 ``KGBUILD_COREFERENCE=0`` switches the component off.
 """
 
@@ -44,6 +48,8 @@ CONDITION_TYPES = {"disease", "adverse_event"}
 DEFINITE = {"the", "this", "that", "these", "those", "such", "her", "his", "their", "its", "our"}
 ACCUMULATION_NOUNS = ("accumulation", "excess", "overload", "build-up", "buildup", "retention")
 DEFICIENCY_NOUNS = ("deficiency", "depletion")
+# words allowed between "responded to / was managed with" and the drug
+LEAD_WORDS = {"the", "a", "an", "intravenous", "oral", "high", "dose", "high-dose", "topical", "systemic", "iv"}
 # a sentence can deny a cause only with one of these ("not responsible", "excluded / ruled out as the cause")
 DENIAL_WORDS = {"not", "excluded", "ruled"}
 # words before a substance that do not change which substance it is ("free carnitine")
@@ -260,13 +266,9 @@ class Coreference:
             if denied:
                 effect = max(denied, key=lambda c: c.object.start).object
             else:
-                caused = {c.object.curie: c.object for c in claims if c.predicate == "causes" and not c.negated
-                          and c.subject.type in DRUGLIKE and c.object.type in CONDITION_TYPES}
-                counts = Counter(e.kb_id_ for e in ents if e.kb_id_ in caused and e.start < sent.start)
-                if not counts:
+                effect = self._report_event(claims, ents, sent.start)
+                if effect is None:
                     continue
-                # (Counter keeps first-seen order among equal counts: the earliest named wins a tie)
-                effect = caused[counts.most_common(1)[0][0]]
             for subj in subjects:
                 if effect.curie == subj.kb_id_ or any(c.subject.curie == subj.kb_id_ and c.object.curie == effect.curie
                                                      and not c.negated for c in claims):
@@ -274,6 +276,74 @@ class Coreference:
                 out.append(RawClaim(Arg(subj.start, subj.end, subj.kb_id_, subj.label_), "causes",
                                     Arg(at, at + 1, effect.curie, effect.type, coref=True), "agent_noun+denied",
                                     (at, at + 1), sent, RULE_CONFIDENCE["agent_noun"] * COREF_FACTOR, negated=True))
+        return out
+
+    @staticmethod
+    def _report_event(claims: list[RawClaim], ents: list[Span], before: int) -> Arg | None:
+        """The report's event: the drug-caused condition it names most before token `before`."""
+        caused = {c.object.curie: c.object for c in claims if c.predicate == "causes" and not c.negated
+                  and c.subject.type in DRUGLIKE and c.object.type in CONDITION_TYPES}
+        counts = Counter(e.kb_id_ for e in ents if e.kb_id_ in caused and e.start < before)
+        # (Counter keeps first-seen order among equal counts: the earliest named wins a tie)
+        return caused[counts.most_common(1)[0][0]] if counts else None
+
+    def _patient_treatments(self, doc: Doc, claims: list[RawClaim]) -> list[RawClaim]:
+        """"He responded to prednisolone", "she was managed with X and Y", "he improved on X": the
+        report's event is what the drug treated, where the sentence names nothing it was given for
+        and the drug is not one the report says caused the event."""
+        out = []
+        sents = list(doc.sents)
+        ents = None
+        for sent in sents:
+            toks = [t.lower_ for t in sent]
+            at = self._patient_response(toks)
+            if at is None:
+                continue
+            if ents is None:
+                ents = list(doc.ents)       # (doc.ents makes new Spans per call: read once)
+            k = sent.start + at
+            in_sent = [e for e in ents if sent.start <= e.start < sent.end and e.kb_id_]
+            if any(e.label_ in CONDITION_TYPES for e in in_sent if e.start >= k) or \
+                    any(t in {"for", "not", "no", "never", "without"} for t in toks[at:]):
+                continue        # "... with X for Y" (the rules read it); "did not respond"
+            drugs = self._listed_drugs(doc, in_sent, k, sent)
+            effect = self._report_event(claims, ents, sent.start)
+            if not drugs or effect is None:
+                continue
+            for d in drugs:
+                if any(c.subject.curie == d.kb_id_ and c.object.curie == effect.curie and c.predicate == "causes"
+                       for c in claims):
+                    continue    # the culprit, not the cure
+                out.append(RawClaim(Arg(d.start, d.end, d.kb_id_, d.label_), "treats",
+                                    Arg(k - 1, k, effect.curie, effect.type, coref=True), "treat_marker+event",
+                                    (k - 1, k), sent, RULE_CONFIDENCE["treat_marker"] * COREF_FACTOR))
+        return out
+
+    @staticmethod
+    def _patient_response(toks: list[str]) -> int | None:
+        """Index of the first token after "<he/she/the patient> responded to / was managed with /
+        was treated with / improved on", when the sentence opens so; else None."""
+        j = 1 if toks[:1] in (["he"], ["she"]) else 2 if toks[:2] == ["the", "patient"] else 0
+        if not j:
+            return None
+        for pattern in (("responded", "to"), ("was", "managed", "with"), ("was", "treated", "with"),
+                        ("improved", "on"), ("improved", "with"), ("recovered", "with")):
+            if tuple(toks[j:j + len(pattern)]) == pattern:
+                return j + len(pattern)
+        return None
+
+    @staticmethod
+    def _listed_drugs(doc: Doc, ents: list[Span], k: int, sent: Span) -> list[Span]:
+        """The drug named at token k (after "the", "a", "intravenous"...) and those listed right after it."""
+        drugs = sorted((e for e in ents if e.label_ in DRUGLIKE and e.start >= k), key=lambda e: e.start)
+        if not drugs or any(not (t.is_alpha and t.lower_ in LEAD_WORDS) for t in doc[k:drugs[0].start]):
+            return []
+        out = [drugs[0]]
+        for d in drugs[1:]:
+            gap = [t.lower_ for t in doc[out[-1].end:d.start]]
+            if not gap or not all(g in {",", "and", "or"} for g in gap):
+                break
+            out.append(d)
         return out
 
     @staticmethod
@@ -303,7 +373,8 @@ class Coreference:
             for c in claims:
                 self._bridge(doc, c, conditions, drug_effects)
         accumulations = self._accumulations(doc, claims)
-        added = self._deficiencies(doc, claims) + self._denied_causes(doc, claims)
+        added = self._deficiencies(doc, claims) + self._denied_causes(doc, claims) + \
+            self._patient_treatments(doc, claims)
         if accumulations:
             for c in claims:
                 s = c.subject

@@ -121,3 +121,20 @@ def test_a_denied_contribution(extractor):
     claims = claims_with_rules(extractor, "Digoxin caused the complete heart block. Apixaban did not contribute.")
     assert any("apixaban" in s and "atrioventricular block" in o and n and r.endswith("+denied")
                for s, p, o, n, r in claims), claims
+
+
+def test_the_patients_treatment_is_for_the_reports_event(extractor):
+    claims = claims_with_rules(extractor, "Bleomycin caused pneumonitis with hypoxaemia. He responded to "
+                                          "prednisolone once bleomycin was withdrawn.")
+    assert any("prednisolone" in s and p == "treats" and "pneumonitis" in o and not n and r.endswith("+event")
+               for s, p, o, n, r in claims), claims
+
+
+@pytest.mark.parametrize("text", [
+    "Vancomycin caused the acute kidney injury. She did not respond to furosemide.",          # no response
+    "Vancomycin caused the acute kidney injury. She was treated with furosemide for edema.",  # named: the rules'
+    "Vancomycin caused the acute kidney injury. She was managed with vancomycin levels.",     # the culprit
+])
+def test_no_patient_treatment_reading(extractor, text):
+    claims = claims_with_rules(extractor, text)
+    assert not any(r.endswith("+event") for s, p, o, n, r in claims), claims
