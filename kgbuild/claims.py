@@ -401,9 +401,25 @@ class ClaimExtractor:
     @staticmethod
     def _left_subject(doc: Doc, args: list[Arg], pos: int, sent: Span, types: set[str],
                       skip_preps: bool = True) -> Arg | None:
-        """The subject of a trigger at token `pos`: nearest compatible mention on its left in the
-        same clause, skipping mentions introduced by "with"/"and" ("X, given with Y, caused Z"),
-        following "which" back to its antecedent, and "it"/"by ...ing" back to the clause subject."""
+        """The subject of a trigger at token `pos` (see `_nearest_subject`); a drug class that is only
+        what a drug is said to be ("Diclofenac is among the NSAIDs most often implicated in liver
+        injury") gives way to the drug."""
+        subj = ClaimExtractor._nearest_subject(doc, args, pos, sent, types, skip_preps)
+        if subj is not None and subj.type == "drug_class" and not subj.coref:
+            ante = subj
+            if subj.start - 1 > sent.start and doc[subj.start - 1].text == "(":     # "... drugs (NSAIDs)"
+                ante = next((a for a in args if a.end == subj.start - 1 and a.curie == subj.curie), subj)
+            drug = ClaimExtractor._copula_subject(doc, args, ante, sent, reach=4)
+            if drug is not None and drug.type in types:
+                return drug
+        return subj
+
+    @staticmethod
+    def _nearest_subject(doc: Doc, args: list[Arg], pos: int, sent: Span, types: set[str],
+                         skip_preps: bool = True) -> Arg | None:
+        """The nearest compatible mention on the left of token `pos` in the same clause, skipping
+        mentions introduced by "with"/"and" ("X, given with Y, caused Z"), following "which" back to
+        its antecedent, and "it"/"by ...ing" back to the clause subject."""
         lo = next((k + 1 for k in range(pos - 1, sent.start - 1, -1) if doc[k].lower_ in CLAUSE_BREAKS), sent.start)
         to_clause_subject = pos > sent.start and doc[pos - 1].lower_ == "by" and doc[pos].lower_.endswith("ing")
         for k in range(pos - 1, lo - 1, -1):
@@ -511,14 +527,14 @@ class ClaimExtractor:
         return bool(after) and after[0] in BE_AUX and any(w in WITHDRAWAL_VERBS for w in after[1:])
 
     @staticmethod
-    def _copula_subject(doc: Doc, args: list[Arg], ante: Arg, sent: Span) -> Arg | None:
+    def _copula_subject(doc: Doc, args: list[Arg], ante: Arg, sent: Span, reach: int = 3) -> Arg | None:
         """"Mitomycin C (MMC) is an alkylating agent that has been associated with HUS": the drug
         a class is predicated of, not the class, is what the relative clause speaks about."""
         if ante.type not in DRUGLIKE:
             return None
         k = ante.start - 1
         while k > sent.start and doc[k].is_alpha and doc[k].lower_ not in COPULA \
-                and ante.start - k <= 3:
+                and ante.start - k <= reach:
             k -= 1
         if k <= sent.start or doc[k].lower_ not in COPULA:
             return None

@@ -661,6 +661,13 @@ class Builder:
                 continue
             desc_type[mid] = typ
             d = self.mesh_draft(mid, typ)
+            if typ == "drug_class":
+                # MeSH names classes "... Agents"; reports say "non-steroidal anti-inflammatory drugs"
+                for syn, prio in list(d.syns.items()):
+                    m = re.fullmatch(r"(.+) Agents?", syn, re.I)
+                    if m and "," not in syn:
+                        d.add(f"{m.group(1)} drugs", max(prio, P_AUX))
+                        d.add(f"{m.group(1)} drug", max(prio, P_AUX))
             for dbid in self.drugbank_for(rec):
                 d.add_xref(f"DRUGBANK:{dbid}")
                 for n in src.drugbank[dbid]["names"]:

@@ -898,3 +898,13 @@ def test_treatment_of_needs_a_copula(extractor):
     claims = claims_with_rules(extractor, "Atorvastatin and clarithromycin were stopped, and clarithromycin was "
                                           "replaced with doxycycline to complete treatment of the pneumonia.")
     assert not any("atorvastatin" in s and p == "treats" for s, p, o, n, r in claims), claims
+
+
+def test_a_class_a_drug_is_said_to_be_gives_way_to_the_drug(extractor):
+    claims = claims_with_rules(extractor, "Diclofenac is among the non-steroidal anti-inflammatory drugs (NSAIDs) "
+                                          "most often implicated in idiosyncratic liver injury.")
+    assert reads(claims, "diclofenac", "causes", "liver injury", "active_verb"), claims
+    assert not any("anti-inflammatory" in s for s, p, o, n, r in claims), claims
+    # a class that is the subject itself stays
+    assert reads(claims_with_rules(extractor, "NSAIDs cause gastric ulcers."), "anti-inflammatory", "causes",
+                 "ulcer", "active_verb")
