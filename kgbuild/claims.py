@@ -581,6 +581,11 @@ class ClaimExtractor:
                     continue        # "haloperidol (HAL)": the short form inside the parentheses
                 break
             clause = any(a_ == "," and b_ == "and" for a_, b_ in zip(gap, gap[1:]))   # ", and" joins clauses
+            if gap[-2:] in (["and", "to"], ["and", "in"]) and a.type in types and (
+                    len(gap) == 2 or (gap[0] == "of" and len(gap) <= 6 and all(w.isalpha() for w in gap))):
+                objs.append(a)      # "leads to covalent binding ... and to mitochondrial injury"
+                last = a
+                continue
             if gap and not clause and len(gap) <= 4 and ("and" in gap or "," in gap or "or" in gap or "/" in gap) and \
                     all(g in {",", "and", "or", "/", "as", "well", "serum", "plasma", "levels", "level", "the",
                               "concentrations", "count", "of", "also", "by", "release", "production",

@@ -25,7 +25,10 @@ PROCESS_HEADS = {"inhibition", "blockade", "accumulation", "downregulation", "up
                  "metabolism", "clearance", "elimination", "excretion", "reabsorption", "permeability",
                  "antagonism", "agonism", "synthesis", "biosynthesis", "repolarization", "repolarisation",
                  "depolarization", "depolarisation", "dilution", "degeneration", "phosphorylation", "wasting",
-                 "secretion"}
+                 "secretion", "formation", "deposition", "influx", "inactivation", "binding"}
+# heads that make a process only of words no vocabulary names: "collagen deposition", "reactive metabolite
+# formation"; "uric acid formation" stays uric acid (what the rules read a change of)
+UNNAMED_ONLY_HEADS = {"formation", "deposition", "influx", "inactivation", "binding"}
 # heads whose process is named by what is made: "synthesis of CRP" is (a rise in) CRP
 PRODUCT_HEADS = {"synthesis", "biosynthesis", "secretion"}
 # modifiers that never start the name of a process
@@ -39,6 +42,7 @@ _NOT_MODIFIER = {
     "complete", "massive", "extensive", "widespread", "also", "then", "increased", "reduced", "decreased",
     "both", "other", "its", "drug", "immune", "induced", "mediated", "related", "associated", "potent",
     "strong", "weak", "marked", "direct", "indirect", "relative", "absolute", "total", "overall", "net",
+    "new",
 }
 _WORD = re.compile(r"^[A-Za-z][A-Za-z0-9\-\*:]*$")
 
@@ -80,6 +84,8 @@ class ProcessMatcher:
                 continue
             # do not cut through an entity: take it whole or not at all
             inner = [e for e in ents if e.start < tok.i and e.end > start]
+            if head in UNNAMED_ONLY_HEADS and inner:
+                continue
             if any(e.start < start for e in inner):
                 start = min(e.start for e in inner)
                 if tok.i - start > 4:

@@ -908,3 +908,14 @@ def test_a_class_a_drug_is_said_to_be_gives_way_to_the_drug(extractor):
     # a class that is the subject itself stays
     assert reads(claims_with_rules(extractor, "NSAIDs cause gastric ulcers."), "anti-inflammatory", "causes",
                  "ulcer", "active_verb")
+
+
+def test_unnamed_formations_and_depositions_are_processes(extractor):
+    claims = claims_with_rules(extractor, "Reactive metabolite formation leads to covalent binding of hepatocyte "
+                                          "proteins and to mitochondrial injury.")
+    assert reads(claims, "reactive metabolite formation", "causes", "covalent binding", "active_verb"), claims
+    assert reads(claims, "reactive metabolite formation", "causes", "mitochondrial injury", "active_verb"), claims
+    # a named substance keeps its name: "uric acid formation" is (a change in) uric acid
+    ex = extractor.from_document(Document(id="t", source="t.txt",
+                                          text="Allopurinol prevents new uric acid formation."))
+    assert not any(e.type == "process" for e in ex.entities), [(e.label, e.type) for e in ex.entities]
