@@ -121,6 +121,7 @@ TREAT_MARKERS = {("treated", "with"), ("managed", "with"), ("resolved", "with"),
                  ("abated", "with"), ("normalized", "with"), ("normalised", "with"), ("resolved", "on"),
                  ("settled", "with"), ("settled", "after"), ("disappeared", "after")}
 SWITCH_MARKERS = {("changed", "to"), ("switched", "to")}
+PROPHYLAXIS_NOUNS = {"prophylaxis", "prevention"}
 THERAPY_NOUNS = {"treatment", "therapy", "prophylaxis", "regimen", "management"}
 # a drug named as stopped after a marker of recovery: the recovery is a positive dechallenge
 WITHDRAWAL_NOUNS = {"discontinuation", "withdrawal", "cessation", "stopping", "discontinuing", "withdrawing",
@@ -897,6 +898,9 @@ class ClaimExtractor:
                         emit(s, "decreases" if obj.type in MEASURABLE else "treats", obj, "treat_marker", (i, i + 2))
                 continue
             # "<marker> rose after <drug>" handled by the temporal marker; "<drug> for <condition>"
+            if low in PROPHYLAXIS_NOUNS:
+                self._prophylaxis(doc, args, i, sent, emit)
+                continue
             if low == "for":
                 # "<drug> for <condition>": the indication ("warfarin for atrial fibrillation")
                 subj = next((a for a in reversed(args) if a.end in (i, i - 1) and a.type in DRUGLIKE), None)
@@ -1211,6 +1215,32 @@ class ClaimExtractor:
         if k < sent.end and doc[k].lower_ in {"with", "of"}:
             k += 1
         return ClaimExtractor._right_objects(doc, args, k, sent, CONDITION - {"process"}, max_gap=3)
+
+    def _prophylaxis(self, doc: Doc, args: list[Arg], i: int, sent: Span, emit) -> None:
+        """"atovaquone as Pneumocystis prophylaxis", "enoxaparin was given as prophylaxis against VTE",
+        "Pneumocystis prophylaxis with atovaquone": the drug is given against the condition (treats)."""
+        nxt = doc[i + 1].lower_ if i + 1 < sent.end else ""
+        conds = [a for a in args if a.end == i and a.type in CONDITION - {"process"}]
+        if not conds and nxt in {"against", "for", "of"}:
+            conds = self._right_objects(doc, args, i + 2, sent, CONDITION - {"process"}, max_gap=2)
+        if not conds:
+            return
+        if nxt == "with":
+            drugs = self._right_objects(doc, args, i + 2, sent, DRUGLIKE, max_gap=2)
+        else:
+            k = (conds[0].start if conds[0].end == i else i) - 1
+            while k > sent.start and doc[k].lower_ in {"antifungal", "antiviral", "antibiotic", "antimicrobial"}:
+                k -= 1
+            if k <= sent.start or doc[k].lower_ != "as":
+                return
+            j = k - 1
+            while j > sent.start and k - j <= 4 and doc[j].lower_ in {"was", "were", "given", "started", "used",
+                                                                      "added", "continued", "also", "is"}:
+                j -= 1
+            drugs = [a for a in args if a.end == j + 1 and a.type in DRUGLIKE]
+        for d in drugs:
+            for c in conds:
+                emit(d, "treats", c, "treat_for", (i, i + 1))
 
     @staticmethod
     def _exemplified(doc: Doc, args: list[Arg], last: Arg, lo: int) -> bool:

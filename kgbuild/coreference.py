@@ -41,13 +41,18 @@ from dataclasses import replace
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .claims import CAUSAL_SUBJECT, COPULA, COREF_FACTOR, DRUGLIKE, RULE_CONFIDENCE, Arg, RawClaim, keep_best
+from .claims import (CAUSAL_SUBJECT, COPULA, COREF_FACTOR, DRUGLIKE, HEDGE_FACTOR, RULE_CONFIDENCE, Arg, RawClaim,
+                     keep_best)
 from .hierarchy import Hierarchy
 
 CONDITION_TYPES = {"disease", "adverse_event"}
 DEFINITE = {"the", "this", "that", "these", "those", "such", "her", "his", "their", "its", "our"}
 ACCUMULATION_NOUNS = ("accumulation", "excess", "overload", "build-up", "buildup", "retention")
 DEFICIENCY_NOUNS = ("deficiency", "depletion")
+CLAUSE_OPENERS = {";", "because", "since", "as", "and", "while", "whereas", "although", "though"}
+PREPOSITIONS = {"from", "of", "by", "with", "after", "on", "in", "to", "for", "during"}
+RISK_VERBS = {"raise", "raises", "raised", "increase", "increases", "increased", "add", "adds", "added"}
+MODAL_WORDS = {"may", "might", "could", "possibly", "probably", "likely", "perhaps"}
 # words allowed between "responded to / was managed with" and the drug
 LEAD_WORDS = {"the", "a", "an", "intravenous", "oral", "high", "dose", "high-dose", "topical", "systemic", "iv"}
 # a sentence can deny a cause only with one of these ("not responsible", "excluded / ruled out as the cause")
@@ -278,6 +283,60 @@ class Coreference:
                                     (at, at + 1), sent, RULE_CONFIDENCE["agent_noun"] * COREF_FACTOR, negated=True))
         return out
 
+    def _contributors(self, doc: Doc, claims: list[RawClaim]) -> list[RawClaim]:
+        """"Filgrastim may have contributed", "Cumulative dose, smoking and high inspired oxygen raise the
+        risk", "smoking added to the risk": with no effect named, what they contributed to is the
+        report's event (hedged when the sentence is)."""
+        out = []
+        ents = None
+        for sent in doc.sents:
+            toks = [t.lower_ for t in sent]
+            for v in self._contribution_verbs(toks):
+                if ents is None:
+                    ents = list(doc.ents)   # (doc.ents makes new Spans per call: read once)
+                lo = max([j + 1 for j in range(v) if toks[j] in CLAUSE_OPENERS and
+                          (toks[j] != "and" or (j > 0 and toks[j - 1] == ","))], default=0)
+                if any(toks[j] in {"not", "no", "never"} for j in range(lo, v)):
+                    continue                # (denials are `_denied_causes`)
+                # the clause's subject(s): not a mention after a preposition ("hypokalemia from furosemide")
+                subjects = [e for e in ents if sent.start + lo <= e.start and e.end <= sent.start + v and e.kb_id_
+                            and e.label_ in CAUSAL_SUBJECT and doc[e.start - 1].lower_ not in PREPOSITIONS
+                            and not any(c.sentence.start == sent.start and c.subject.curie == e.kb_id_ for c in claims)]
+                effect = self._report_event(claims, ents, sent.start) if subjects else None
+                if effect is None:
+                    continue
+                hedged = any(toks[j] in MODAL_WORDS for j in range(lo, v))
+                at = sent.start + v
+                for subj in subjects:
+                    # (what the report says, either way: "Diabetes did not cause the neuropathy" after
+                    # "... diabetes ... raise the risk" keeps the denial alone)
+                    if subj.kb_id_ == effect.curie or any(
+                            c.subject.curie == subj.kb_id_ and (c.object.curie == effect.curie or
+                                                                (c.negated and c.predicate == "causes"))
+                            for c in claims):
+                        continue
+                    out.append(RawClaim(Arg(subj.start, subj.end, subj.kb_id_, subj.label_), "causes",
+                                        Arg(at, at + 1, effect.curie, effect.type, coref=True), "contributor+event",
+                                        (at, at + 1), sent, RULE_CONFIDENCE["contributor"] * COREF_FACTOR *
+                                        (HEDGE_FACTOR if hedged else 1.0), hedged=hedged))
+        return out
+
+    @staticmethod
+    def _contribution_verbs(toks: list[str]) -> list[int]:
+        """Indexes of "contributed" with nothing after it ("X may have contributed, because ...") and of
+        the verb of "raise(s) / increase(s) / added to the risk" with no "of/for" after "risk"."""
+        out = []
+        for j, w in enumerate(toks):
+            nxt = toks[j + 1] if j + 1 < len(toks) else "."
+            if w in {"contributed", "contribute", "contributes"} and nxt in {",", ".", ";", "because", "since", "as",
+                                                                             "too"}:
+                out.append(j)
+            elif w in RISK_VERBS:
+                k = j + 1 + (nxt == "to")
+                if toks[k:k + 2] == ["the", "risk"] and (k + 2 >= len(toks) or toks[k + 2] not in {"of", "for"}):
+                    out.append(j)
+        return out
+
     @staticmethod
     def _report_event(claims: list[RawClaim], ents: list[Span], before: int) -> Arg | None:
         """The report's event: the drug-caused condition it names most before token `before`."""
@@ -374,7 +433,7 @@ class Coreference:
                 self._bridge(doc, c, conditions, drug_effects)
         accumulations = self._accumulations(doc, claims)
         added = self._deficiencies(doc, claims) + self._denied_causes(doc, claims) + \
-            self._patient_treatments(doc, claims)
+            self._patient_treatments(doc, claims) + self._contributors(doc, claims)
         if accumulations:
             for c in claims:
                 s = c.subject

@@ -919,3 +919,14 @@ def test_unnamed_formations_and_depositions_are_processes(extractor):
     ex = extractor.from_document(Document(id="t", source="t.txt",
                                           text="Allopurinol prevents new uric acid formation."))
     assert not any(e.type == "process" for e in ex.entities), [(e.label, e.type) for e in ex.entities]
+
+
+@pytest.mark.parametrize("text, subj, obj", [
+    ("He was given prednisolone, with atovaquone as Pneumocystis prophylaxis.", "atovaquone", "pneumocystosis"),
+    ("She received aciclovir as herpes zoster prophylaxis.", "acyclovir", "herpes zoster"),
+    ("Enoxaparin was given as prophylaxis against venous thromboembolism.", "enoxaparin", "venous thromboembolism"),
+])
+def test_prophylaxis_is_against_the_condition(extractor, text, subj, obj):
+    claims = claims_with_rules(extractor, text)
+    assert reads(claims, subj, "treats", obj, "treat_for"), claims
+    assert not any(subj in s and p == "causes" for s, p, o, n, r in claims), claims   # (the classifier read causes)

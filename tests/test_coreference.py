@@ -7,6 +7,7 @@ import pytest
 
 from kgbuild.extract import Extractor
 from kgbuild.hierarchy import Hierarchy
+from kgbuild.model import Document
 
 from conftest import claims_with_rules
 
@@ -138,3 +139,34 @@ def test_the_patients_treatment_is_for_the_reports_event(extractor):
 def test_no_patient_treatment_reading(extractor, text):
     claims = claims_with_rules(extractor, text)
     assert not any(r.endswith("+event") for s, p, o, n, r in claims), claims
+
+
+@pytest.mark.parametrize("text, subj, hedged", [
+    ("Vancomycin caused the acute kidney injury. Piperacillin-tazobactam may also have contributed.",
+     "piperacillin", True),
+    ("Bleomycin caused the pneumonitis. Cumulative dose, smoking and high inspired oxygen concentrations raise "
+     "the risk.", "smoke", False),
+    ("Bleomycin caused the pneumonitis. Filgrastim may have contributed, because G-CSF increases neutrophil "
+     "influx, and smoking added to the risk.", "smoke", False),
+])
+def test_contributors_to_the_reports_event(extractor, text, subj, hedged):
+    ex = extractor.from_document(Document(id="t", source="t.txt", text=text))
+    label = {e.id: e.label.lower() for e in ex.entities}
+    found = [c for c in ex.claims if subj in label[c.subject] and c.evidence[0].rule == "contributor+event"]
+    assert found and found[0].predicate == "causes" and not found[0].negated and found[0].hedged == hedged, \
+        [(label[c.subject], c.predicate, label[c.object], c.evidence[0].rule) for c in ex.claims]
+
+
+def test_a_named_risk_is_no_contribution_to_the_event(extractor):
+    claims = claims_with_rules(extractor, "Vancomycin caused the acute kidney injury. Contrast raises the risk of "
+                                          "nephropathy.")
+    assert not any(r == "contributor+event" for s, p, o, n, r in claims), claims
+
+
+def test_a_denied_cause_is_no_contributor(extractor):
+    # general risk factors, then the report denies one of them for this patient: the denial alone
+    claims = claims_with_rules(extractor, "Isoniazid caused peripheral neuropathy. Malnutrition, alcohol use, "
+                                          "diabetes, pregnancy and slow acetylator status all raise the risk. "
+                                          "Diabetes did not cause the neuropathy, since his glucose was normal.")
+    assert not any("diabetes" in s and not n for s, p, o, n, r in claims if r != "classifier"), claims
+    assert any("malnutrition" in s and r == "contributor+event" for s, p, o, n, r in claims), claims
