@@ -817,7 +817,10 @@ class ClaimExtractor:
                             for sj in subj_l:
                                 emit(sj, "causes", o, "temporal", (i, i + width))
                         continue
-                    if subj_l and obj is not None and not self._treat_context(toks, k):
+                    # ("CRP fell after tocilizumab": a fall of a marker is the drug's, therapy or not)
+                    if subj_l and obj is not None and (not self._treat_context(toks, k) or (
+                            obj.type in MEASURABLE and self._change_sign(toks, obj.start - base, obj.end - base,
+                                                                         k) < 0)):
                         rule = "lab_change" if obj.type in MEASURABLE else "temporal"
                         change = self._change_sign(toks, obj.start - base, obj.end - base, k)
                         if obj.type in MEASURABLE and change == 0:

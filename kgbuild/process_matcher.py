@@ -96,6 +96,9 @@ class ProcessMatcher:
             new.append(span)
             nested.extend(e for e in inner if e.label_ != "process" and not is_unlinked(e))
         new += _participle_mentions(doc, ents + new, covered | {t for sp in new for t in range(sp.start, sp.end)})
+        levels = _drug_levels(doc, ents, {t for sp in new for t in range(sp.start, sp.end)})
+        new += [lv for lv, _ in levels]
+        nested.extend(drug for _, drug in levels)
         if new:
             new = _unify(doc, new)
             keep = [e for e in ents if not any(n.start <= e.start and e.end <= n.end or
@@ -104,6 +107,34 @@ class ProcessMatcher:
             doc.ents = filter_spans(keep + new)
             doc.spans["kgbuild_nested"] = nested
         return doc
+
+
+# "tacrolimus trough levels", "serum phenytoin concentration": what is measured of a drug
+LEVEL_NOUNS = {"level", "levels", "concentration", "concentrations"}
+LEVEL_OPENERS = {"serum", "plasma", "blood", "whole-blood", "trough", "peak"}
+
+
+def _drug_levels(doc: Doc, ents: list[Span], taken: set[int]) -> list[tuple[Span, Span]]:
+    """(lab marker, drug) for each drug named with "level(s)" / "concentration(s)" after it ("tacrolimus
+    trough levels rose", "the serum lithium concentration"): the measured level is a lab marker of its
+    own (`KGBUILD:<drug>-level`, no public identifier exists for most drugs' assays) and the drug stays
+    a nested mention. Vocabulary markers ("digoxin level", LOINC) are matched before this and win."""
+    out = []
+    for e in ents:
+        if e.label_ != "drug" or any(t in taken for t in range(e.start, e.end)):
+            continue
+        k = e.end
+        if k < len(doc) and doc[k].lower_ in {"trough", "peak"}:
+            k += 1
+        if k >= len(doc) or doc[k].lower_ not in LEVEL_NOUNS:
+            continue
+        start = e.start
+        while start > 0 and e.start - start < 2 and doc[start - 1].lower_ in LEVEL_OPENERS:
+            start -= 1
+        words = [t.lower_ for t in doc[e.end:k]]
+        label = " ".join([e.text.lower(), *words, "level"])
+        out.append((Span(doc, start, k + 1, label="lab_marker", kb_id=process_curie(label)), e))
+    return out
 
 
 # "activated T cells" names the state a process left: the process "T cell activation"

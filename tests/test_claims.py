@@ -930,3 +930,19 @@ def test_prophylaxis_is_against_the_condition(extractor, text, subj, obj):
     claims = claims_with_rules(extractor, text)
     assert reads(claims, subj, "treats", obj, "treat_for"), claims
     assert not any(subj in s and p == "causes" for s, p, o, n, r in claims), claims   # (the classifier read causes)
+
+
+@pytest.mark.parametrize("text, subj, pred, obj", [
+    # a drug's measured level is a lab marker of its own; the drug stays a mention
+    ("Tacrolimus trough levels rose to 25 ng/mL after fluconazole was started.", "fluconazole", "increases",
+     "tacrolimus trough level"),
+    # a fall after a drug is the drug's, therapy or not
+    ("Phenytoin levels fell after rifampicin was added.", "rifampin", "decreases", "phenytoin level"),
+    ("CRP fell after tocilizumab.", "tocilizumab", "decreases", "c-reactive protein"),
+])
+def test_drug_levels_and_falls_after_a_drug(extractor, text, subj, pred, obj):
+    claims = claims_with_rules(extractor, text)
+    assert reads(claims, subj, pred, obj, "lab_change"), claims
+    ex = extractor.from_document(Document(id="t", source="t.txt", text=text))
+    assert any(e.type == "drug" for e in ex.entities if subj not in e.label.lower()) or "CRP" in text, \
+        [(e.label, e.type) for e in ex.entities]
