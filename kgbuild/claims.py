@@ -444,7 +444,8 @@ class ClaimExtractor:
                     if v > sent.start and doc[v].lower_ in DECREASE_VERBS and \
                             all(x.is_alpha or x.text == "," for x in doc[lowered.end:k]):
                         return ClaimExtractor._left_subject(doc, args, v, sent, types, skip_preps)
-                ante = [a for a in args if a.end in (k, k - 1) and a.type in types]
+                ends = (k, k - 1, k - 2) if k - 2 >= sent.start and doc[k - 2].text == ")" else (k, k - 1)  # "(TGF-b), which"
+                ante = [a for a in args if a.end in ends and a.type in types]
                 if ante:
                     return ClaimExtractor._copula_subject(doc, args, ante[-1], sent) or ante[-1]
         cands = sorted((a for a in args if lo <= a.start and a.end <= pos and a.type in types),

@@ -946,3 +946,8 @@ def test_drug_levels_and_falls_after_a_drug(extractor, text, subj, pred, obj):
     ex = extractor.from_document(Document(id="t", source="t.txt", text=text))
     assert any(e.type == "drug" for e in ex.entities if subj not in e.label.lower()) or "CRP" in text, \
         [(e.label, e.type) for e in ex.entities]
+
+
+def test_which_after_a_short_form_in_brackets(extractor):
+    claims = claims_with_rules(extractor, "Macrophages release interleukin-6 (IL-6), which induces fever.")
+    assert reads(claims, "interleukin-6", "causes", "fever", "active_verb"), claims
