@@ -1,6 +1,6 @@
 """Claim arguments that refer back to a concept the report named before.
 
-Five readings, applied to the claims the rules and the classifier made (the component runs last):
+Six readings, applied to the claims the rules and the classifier made (the component runs last):
 
 * **Bridging to a narrower condition.** A definite mention of a broad condition ("the non-pitting
   swelling typical of this reaction", "this rash") after the report has named a kind of it
@@ -27,10 +27,14 @@ Five readings, applied to the claims the rules and the classifier made (the comp
 * **The patient's treatment.** "He responded to prednisolone", "She was managed with X and Y": a
   sentence about the patient that names no condition treats the report's event, unless the drug is
   one the report says caused it ("+event", with the "treat_marker" prior).
+* **The contributor.** "Filgrastim may have contributed", "smoking and high inspired oxygen raise
+  the risk", "smoking added to the risk": with no effect named, the clause's subjects cause the
+  report's event ("contributor+event", hedged when the clause is), unless the report denies that
+  they caused anything.
 
 All are inferences, so their confidence is the claim's times ``claims.COREF_FACTOR`` and the
 evidence rule says which reading made them ("+bridging", "+accumulation", "+deficiency",
-"+denied", "+event"; a denied cause has the "agent_noun" prior).
+"+denied", "+event"; a denied cause has the "agent_noun" prior, a contributor the "contributor" one).
 ``KGBUILD_COREFERENCE=0`` switches the component off.
 """
 
