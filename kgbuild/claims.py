@@ -444,7 +444,8 @@ class ClaimExtractor:
                     if v > sent.start and doc[v].lower_ in DECREASE_VERBS and \
                             all(x.is_alpha or x.text == "," for x in doc[lowered.end:k]):
                         return ClaimExtractor._left_subject(doc, args, v, sent, types, skip_preps)
-                ends = (k, k - 1, k - 2) if k - 2 >= sent.start and doc[k - 2].text == ")" else (k, k - 1)  # "(TGF-b), which"
+                # (also past a short form in brackets: "transforming growth factor beta (TGF-beta), which")
+                ends = (k, k - 1, k - 2) if k - 2 >= sent.start and doc[k - 2].text == ")" else (k, k - 1)
                 ante = [a for a in args if a.end in ends and a.type in types]
                 if ante:
                     return ClaimExtractor._copula_subject(doc, args, ante[-1], sent) or ante[-1]
@@ -818,12 +819,11 @@ class ClaimExtractor:
                             for sj in subj_l:
                                 emit(sj, "causes", o, "temporal", (i, i + width))
                         continue
+                    change = self._change_sign(toks, obj.start - base, obj.end - base, k) if obj is not None else 0
                     # ("CRP fell after tocilizumab": a fall of a marker is the drug's, therapy or not)
                     if subj_l and obj is not None and (not self._treat_context(toks, k) or (
-                            obj.type in MEASURABLE and self._change_sign(toks, obj.start - base, obj.end - base,
-                                                                         k) < 0)):
+                            obj.type in MEASURABLE and change < 0)):
                         rule = "lab_change" if obj.type in MEASURABLE else "temporal"
-                        change = self._change_sign(toks, obj.start - base, obj.end - base, k)
                         if obj.type in MEASURABLE and change == 0:
                             continue
                         objs = [obj] if obj.type in MEASURABLE else [*self._coordinated_before(doc, args, obj), obj]
@@ -901,10 +901,10 @@ class ClaimExtractor:
                             continue
                         emit(s, "decreases" if obj.type in MEASURABLE else "treats", obj, "treat_marker", (i, i + 2))
                 continue
-            # "<marker> rose after <drug>" handled by the temporal marker; "<drug> for <condition>"
             if low in PROPHYLAXIS_NOUNS:
                 self._prophylaxis(doc, args, i, sent, emit)
                 continue
+            # "<marker> rose after <drug>" handled by the temporal marker; "<drug> for <condition>"
             if low == "for":
                 # "<drug> for <condition>": the indication ("warfarin for atrial fibrillation")
                 subj = next((a for a in reversed(args) if a.end in (i, i - 1) and a.type in DRUGLIKE), None)
@@ -1172,10 +1172,15 @@ class ClaimExtractor:
         return out
 
     @staticmethod
+    def _opens_sentence(doc: Doc, i: int, sent: Span) -> bool:
+        """Whether only a time ("Two weeks", "Within a few days") comes before token i in its sentence."""
+        return all(t.like_num or t.lower_ in TIME_UNITS | NUMBER_WORDS | FRONTED_TIME_WORDS for t in doc[sent.start:i])
+
+    @staticmethod
     def _fronted_change(doc: Doc, args: list[Arg], i: int, drug: Arg, sent: Span) -> tuple[Arg, int] | None:
         """The marker and its sign in "(Two weeks) after (starting) X, (her) Y rose / fell ...", where
         "after" opens the sentence; None for anything else."""
-        if not all(t.like_num or t.lower_ in TIME_UNITS | NUMBER_WORDS | FRONTED_TIME_WORDS for t in doc[sent.start:i]):
+        if not ClaimExtractor._opens_sentence(doc, i, sent):
             return None
         comma = next((k for k in range(drug.end, min(drug.end + 5, sent.end)) if doc[k].text == ","), None)
         if comma is None or any(drug.end <= a.start < comma for a in args):
@@ -1202,7 +1207,7 @@ class ClaimExtractor:
     def _fronted_events(doc: Doc, args: list[Arg], i: int, drug: Arg, sent: Span) -> list[Arg]:
         """The conditions in "(Six weeks) after (starting) X(,) she developed / noticed / presented with
         A, B and C", where "after" opens the sentence."""
-        if not all(t.like_num or t.lower_ in TIME_UNITS | NUMBER_WORDS | FRONTED_TIME_WORDS for t in doc[sent.start:i]):
+        if not ClaimExtractor._opens_sentence(doc, i, sent):
             return []
         k = drug.end
         while k < min(drug.end + 4, sent.end) and doc[k].lower_ not in PATIENT_SUBJECTS:
@@ -1212,7 +1217,11 @@ class ClaimExtractor:
             k += 1
         if k >= sent.end or doc[k].lower_ not in PATIENT_SUBJECTS:
             return []
-        k += 1 + (doc[k].lower_ == "the")               # "the patient"
+        if doc[k].lower_ == "the":                      # "the patient"
+            if k + 1 >= sent.end or doc[k + 1].lower_ != "patient":
+                return []
+            k += 1
+        k += 1
         if k >= sent.end or doc[k].lower_ not in EVENT_VERBS:
             return []
         k += 1

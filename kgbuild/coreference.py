@@ -290,7 +290,7 @@ class Coreference:
     def _contributors(self, doc: Doc, claims: list[RawClaim]) -> list[RawClaim]:
         """"Filgrastim may have contributed", "Cumulative dose, smoking and high inspired oxygen raise the
         risk", "smoking added to the risk": with no effect named, what they contributed to is the
-        report's event (hedged when the sentence is)."""
+        report's event (hedged when the clause is). `claims` includes the denials read so far."""
         out = []
         ents = None
         for sent in doc.sents:
@@ -304,7 +304,8 @@ class Coreference:
                     continue                # (denials are `_denied_causes`)
                 # the clause's subject(s): not a mention after a preposition ("hypokalemia from furosemide")
                 subjects = [e for e in ents if sent.start + lo <= e.start and e.end <= sent.start + v and e.kb_id_
-                            and e.label_ in CAUSAL_SUBJECT and doc[e.start - 1].lower_ not in PREPOSITIONS
+                            and e.label_ in CAUSAL_SUBJECT
+                            and (e.start == 0 or doc[e.start - 1].lower_ not in PREPOSITIONS)
                             and not any(c.sentence.start == sent.start and c.subject.curie == e.kb_id_ for c in claims)]
                 effect = self._report_event(claims, ents, sent.start) if subjects else None
                 if effect is None:
@@ -355,9 +356,8 @@ class Coreference:
         report's event is what the drug treated, where the sentence names nothing it was given for
         and the drug is not one the report says caused the event."""
         out = []
-        sents = list(doc.sents)
         ents = None
-        for sent in sents:
+        for sent in doc.sents:
             toks = [t.lower_ for t in sent]
             at = self._patient_response(toks)
             if at is None:
@@ -436,8 +436,9 @@ class Coreference:
             for c in claims:
                 self._bridge(doc, c, conditions, drug_effects)
         accumulations = self._accumulations(doc, claims)
-        added = self._deficiencies(doc, claims) + self._denied_causes(doc, claims) + \
-            self._patient_treatments(doc, claims) + self._contributors(doc, claims)
+        denied = self._denied_causes(doc, claims)
+        added = self._deficiencies(doc, claims) + denied + self._patient_treatments(doc, claims) + \
+            self._contributors(doc, claims + denied)
         if accumulations:
             for c in claims:
                 s = c.subject

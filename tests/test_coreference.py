@@ -170,3 +170,10 @@ def test_a_denied_cause_is_no_contributor(extractor):
                                           "Diabetes did not cause the neuropathy, since his glucose was normal.")
     assert not any("diabetes" in s and not n for s, p, o, n, r in claims if r != "classifier"), claims
     assert any("malnutrition" in s and r == "contributor+event" for s, p, o, n, r in claims), claims
+
+
+def test_a_cause_denied_by_coreference_is_no_contributor(extractor):
+    # the denial is itself a coreference reading ("was not responsible"); it still wins
+    claims = claims_with_rules(extractor, "Ceftriaxone caused intravascular hemolysis in this child. Azithromycin "
+                                          "was not responsible. Azithromycin may have contributed.")
+    assert not any("azithromycin" in s and not n and r == "contributor+event" for s, p, o, n, r in claims), claims
