@@ -121,6 +121,7 @@ TREAT_MARKERS = {("treated", "with"), ("managed", "with"), ("resolved", "with"),
                  ("abated", "with"), ("normalized", "with"), ("normalised", "with"), ("resolved", "on"),
                  ("settled", "with"), ("settled", "after"), ("disappeared", "after")}
 SWITCH_MARKERS = {("changed", "to"), ("switched", "to")}
+TREATED_PARTICIPLES = {"controlled", "treated", "managed"}
 PROPHYLAXIS_NOUNS = {"prophylaxis", "prevention"}
 THERAPY_NOUNS = {"treatment", "therapy", "prophylaxis", "regimen", "management"}
 # a drug named as stopped after a marker of recovery: the recovery is a positive dechallenge
@@ -808,16 +809,18 @@ class ClaimExtractor:
                                                                 doc[obj.start - 1].lower_ == "for")):
                         obj = None      # too far from "after", or the indication ("warfarin for AF")
                     if obj is None and subj_l:
-                        # "After starting valproate, her ammonia rose to 180": the change told after the clause
-                        fronted = self._fronted_change(doc, args, i, subj_l[-1], sent)
-                        if fronted is not None:
-                            o, change = fronted
-                            for sj in subj_l:
-                                emit(sj, "decreases" if change < 0 else "increases", o, "lab_change", (i, i + width))
-                        # "Six weeks after starting diclofenac she noticed fatigue, anorexia and dark urine"
-                        for o in self._fronted_events(doc, args, i, subj_l[-1], sent):
-                            for sj in subj_l:
-                                emit(sj, "causes", o, "temporal", (i, i + width))
+                        if self._opens_sentence(doc, i, sent):
+                            # "After starting valproate, her ammonia rose to 180": the change told after it
+                            fronted = self._fronted_change(doc, args, subj_l[-1], sent)
+                            if fronted is not None:
+                                o, change = fronted
+                                for sj in subj_l:
+                                    emit(sj, "decreases" if change < 0 else "increases", o, "lab_change",
+                                         (i, i + width))
+                            # "Six weeks after starting diclofenac she noticed fatigue, anorexia and dark urine"
+                            for o in self._fronted_events(doc, args, subj_l[-1], sent):
+                                for sj in subj_l:
+                                    emit(sj, "causes", o, "temporal", (i, i + width))
                         continue
                     change = self._change_sign(toks, obj.start - base, obj.end - base, k) if obj is not None else 0
                     # ("CRP fell after tocilizumab": a fall of a marker is the drug's, therapy or not)
@@ -863,14 +866,14 @@ class ClaimExtractor:
             switched = pair in SWITCH_MARKERS and k >= 2 and toks[k - 1] in {"was", "were"} and \
                 toks[k - 2] in THERAPY_NOUNS
             # "hypertension, controlled for five years with candesartan": over the duration
-            lasting = low in {"controlled", "treated", "managed"} and nxt == "for" and k + 4 < len(toks) and \
+            lasting = low in TREATED_PARTICIPLES and nxt == "for" and k + 4 < len(toks) and \
                 (toks[k + 2].isdigit() or toks[k + 2] in NUMBER_WORDS | {"many", "several", "some"}) and \
                 toks[k + 3] in TIME_UNITS | {"year", "years"} and toks[k + 4] == "with"
             if pair in TREAT_MARKERS or span or switched or lasting:
                 width = 1 + span if span else 5 if lasting else 2
                 subj_r = self._right_objects(doc, args, i + width, sent, DRUGLIKE, max_gap=5)
                 obj = self._left_subject(doc, args, i, sent, CONDITION | MEASURABLE)
-                if low in {"controlled", "treated", "managed"} and i - 1 > sent.start and doc[i - 1].text == ",":
+                if low in TREATED_PARTICIPLES and i - 1 > sent.start and doc[i - 1].text == ",":
                     # "osteoarthritis and hypertension, controlled with candesartan": the participle
                     # qualifies the condition right before it
                     obj = next((a for a in args if a.end == i - 1 and a.type in CONDITION | MEASURABLE), obj)
@@ -1177,11 +1180,9 @@ class ClaimExtractor:
         return all(t.like_num or t.lower_ in TIME_UNITS | NUMBER_WORDS | FRONTED_TIME_WORDS for t in doc[sent.start:i])
 
     @staticmethod
-    def _fronted_change(doc: Doc, args: list[Arg], i: int, drug: Arg, sent: Span) -> tuple[Arg, int] | None:
+    def _fronted_change(doc: Doc, args: list[Arg], drug: Arg, sent: Span) -> tuple[Arg, int] | None:
         """The marker and its sign in "(Two weeks) after (starting) X, (her) Y rose / fell ...", where
-        "after" opens the sentence; None for anything else."""
-        if not ClaimExtractor._opens_sentence(doc, i, sent):
-            return None
+        "after" opens the sentence (`_opens_sentence`); None for anything else."""
         comma = next((k for k in range(drug.end, min(drug.end + 5, sent.end)) if doc[k].text == ","), None)
         if comma is None or any(drug.end <= a.start < comma for a in args):
             return None
@@ -1204,11 +1205,9 @@ class ClaimExtractor:
         return None
 
     @staticmethod
-    def _fronted_events(doc: Doc, args: list[Arg], i: int, drug: Arg, sent: Span) -> list[Arg]:
+    def _fronted_events(doc: Doc, args: list[Arg], drug: Arg, sent: Span) -> list[Arg]:
         """The conditions in "(Six weeks) after (starting) X(,) she developed / noticed / presented with
-        A, B and C", where "after" opens the sentence."""
-        if not ClaimExtractor._opens_sentence(doc, i, sent):
-            return []
+        A, B and C", where "after" opens the sentence (`_opens_sentence`)."""
         k = drug.end
         while k < min(drug.end + 4, sent.end) and doc[k].lower_ not in PATIENT_SUBJECTS:
             if doc[k].lower_ not in {",", "was", "were", "started", "therapy", "treatment", "initiation", "had",

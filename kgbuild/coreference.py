@@ -45,8 +45,8 @@ from dataclasses import replace
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .claims import (CAUSAL_SUBJECT, COPULA, COREF_FACTOR, DRUGLIKE, HEDGE_FACTOR, RULE_CONFIDENCE, Arg, RawClaim,
-                     keep_best)
+from .claims import (CAUSAL_SUBJECT, COPULA, COREF_FACTOR, DRUGLIKE, HEDGE_FACTOR, RULE_CONFIDENCE, Arg,
+                     ClaimExtractor, RawClaim, keep_best)
 from .hierarchy import Hierarchy
 
 CONDITION_TYPES = {"disease", "adverse_event"}
@@ -147,7 +147,7 @@ class Coreference:
             claim.rule += "+bridging"
 
     @staticmethod
-    def _accumulations(doc: Doc, claims: list[RawClaim]) -> dict[str, tuple[int, Arg]]:
+    def _accumulations(ents: list[Span], claims: list[RawClaim]) -> dict[str, tuple[int, Arg]]:
         """{substance name: (where the process is first an effect, the process)} for every process
         "<X> accumulation" / "accumulation of X" a drug is said to bring on: X is then a mediator
         of that drug (bradykinin of an ACE inhibitor), and what X does is what its accumulation
@@ -159,7 +159,7 @@ class Coreference:
         out: dict[str, tuple[int, Arg]] = {}
         if not effects:
             return out
-        for e in doc.ents:
+        for e in ents:
             if e.label_ != "process" or e.kb_id_ not in effects:
                 continue
             text = e.text.lower()
@@ -171,10 +171,10 @@ class Coreference:
         return out
 
     @staticmethod
-    def _deficiencies(doc: Doc, claims: list[RawClaim]) -> list[RawClaim]:
+    def _deficiencies(doc: Doc, ents: list[Span], claims: list[RawClaim]) -> list[RawClaim]:
         """"<drug> depletes X" + the report's condition "X deficiency": drug causes the deficiency."""
         named: dict[str, Arg] = {}
-        for e in doc.ents:
+        for e in ents:
             if e.label_ not in CONDITION_TYPES | {"process"}:
                 continue
             words = e.text.lower().split()
@@ -250,11 +250,10 @@ class Coreference:
             return a, base + k + at
         return None
 
-    def _denied_causes(self, doc: Doc, claims: list[RawClaim]) -> list[RawClaim]:
+    def _denied_causes(self, doc: Doc, ents: list[Span], claims: list[RawClaim]) -> list[RawClaim]:
         out = []
         sents = list(doc.sents)
         negated = [n for n, sent in enumerate(sents) if any(t.lower_ in DENIAL_WORDS for t in sent)]
-        ents = list(doc.ents) if negated else []        # (doc.ents makes new Spans per call: read once)
         for n in negated:
             sent = sents[n]
             args = [e for e in ents if sent.start <= e.start < sent.end and e.kb_id_]
@@ -262,8 +261,7 @@ class Coreference:
             if found is None:
                 continue
             last, at = found
-            subjects = [a for a in self._coordinated(doc, args, last)
-                        if not any(c.sentence.start == sent.start and c.subject.curie == a.kb_id_ for c in claims)]
+            subjects = [a for a in self._coordinated(doc, args, last) if not _read_in(claims, sent, a.kb_id_)]
             if not subjects:
                 continue            # the rules read this sentence's claim of it
             # the effect a denial just before was about ("Mycophenolate did not cause the syndrome.
@@ -287,17 +285,14 @@ class Coreference:
                                     (at, at + 1), sent, RULE_CONFIDENCE["agent_noun"] * COREF_FACTOR, negated=True))
         return out
 
-    def _contributors(self, doc: Doc, claims: list[RawClaim]) -> list[RawClaim]:
+    def _contributors(self, doc: Doc, ents: list[Span], claims: list[RawClaim]) -> list[RawClaim]:
         """"Filgrastim may have contributed", "Cumulative dose, smoking and high inspired oxygen raise the
         risk", "smoking added to the risk": with no effect named, what they contributed to is the
         report's event (hedged when the clause is). `claims` includes the denials read so far."""
         out = []
-        ents = None
         for sent in doc.sents:
             toks = [t.lower_ for t in sent]
             for v in self._contribution_verbs(toks):
-                if ents is None:
-                    ents = list(doc.ents)   # (doc.ents makes new Spans per call: read once)
                 lo = max([j + 1 for j in range(v) if toks[j] in CLAUSE_OPENERS and
                           (toks[j] != "and" or (j > 0 and toks[j - 1] == ","))], default=0)
                 if any(toks[j] in {"not", "no", "never"} for j in range(lo, v)):
@@ -306,7 +301,7 @@ class Coreference:
                 subjects = [e for e in ents if sent.start + lo <= e.start and e.end <= sent.start + v and e.kb_id_
                             and e.label_ in CAUSAL_SUBJECT
                             and (e.start == 0 or doc[e.start - 1].lower_ not in PREPOSITIONS)
-                            and not any(c.sentence.start == sent.start and c.subject.curie == e.kb_id_ for c in claims)]
+                            and not _read_in(claims, sent, e.kb_id_)]
                 effect = self._report_event(claims, ents, sent.start) if subjects else None
                 if effect is None:
                     continue
@@ -351,19 +346,16 @@ class Coreference:
         # (Counter keeps first-seen order among equal counts: the earliest named wins a tie)
         return caused[counts.most_common(1)[0][0]] if counts else None
 
-    def _patient_treatments(self, doc: Doc, claims: list[RawClaim]) -> list[RawClaim]:
+    def _patient_treatments(self, doc: Doc, ents: list[Span], claims: list[RawClaim]) -> list[RawClaim]:
         """"He responded to prednisolone", "she was managed with X and Y", "he improved on X": the
         report's event is what the drug treated, where the sentence names nothing it was given for
         and the drug is not one the report says caused the event."""
         out = []
-        ents = None
         for sent in doc.sents:
             toks = [t.lower_ for t in sent]
             at = self._patient_response(toks)
             if at is None:
                 continue
-            if ents is None:
-                ents = list(doc.ents)       # (doc.ents makes new Spans per call: read once)
             k = sent.start + at
             in_sent = [e for e in ents if sent.start <= e.start < sent.end and e.kb_id_]
             if any(e.label_ in CONDITION_TYPES for e in in_sent if e.start >= k) or \
@@ -412,33 +404,28 @@ class Coreference:
     @staticmethod
     def _coordinated(doc: Doc, args: list[Span], last: Span) -> list[Span]:
         """The denied mention with those listed before it ("Doxorubicin, vinblastine and dacarbazine were
-        not implicated"), in text order."""
-        out, k = [last], last.start
-        while True:
-            j = k
-            while j > 0 and doc[j - 1].lower_ in {",", "and", "or", "nor"}:
-                j -= 1
-            prev = next((a for a in args if a.end == j and a.label_ == last.label_), None) if j < k else None
-            if prev is None:
-                return out
-            out.insert(0, prev)
-            k = prev.start
+        not implicated"), in text order: the claim rules' coordination (`_coordinated_before`)."""
+        as_args = {(e.start, e.end): e for e in args}
+        listed = ClaimExtractor._coordinated_before(
+            doc, [Arg(e.start, e.end, e.kb_id_, e.label_) for e in args], Arg(last.start, last.end, last.kb_id_,
+                                                                             last.label_))
+        return [as_args[a.start, a.end] for a in listed] + [last]
 
     def __call__(self, doc: Doc) -> Doc:
         if not enabled() or not doc._.claims:
             return doc
         claims: list[RawClaim] = doc._.claims
+        ents = list(doc.ents)       # (doc.ents makes new Spans on every access: read once)
         drug_effects = {c.object.curie for c in claims if c.subject.type in DRUGLIKE and not c.negated
                         and c.predicate in ("causes", "associated_with")}
         if drug_effects:
-            # (start, CURIE) of every condition mention, read once: doc.ents makes new Spans per call
-            conditions = [(e.start, e.kb_id_) for e in doc.ents if e.label_ in CONDITION_TYPES]
+            conditions = [(e.start, e.kb_id_) for e in ents if e.label_ in CONDITION_TYPES]
             for c in claims:
                 self._bridge(doc, c, conditions, drug_effects)
-        accumulations = self._accumulations(doc, claims)
-        denied = self._denied_causes(doc, claims)
-        added = self._deficiencies(doc, claims) + denied + self._patient_treatments(doc, claims) + \
-            self._contributors(doc, claims + denied)
+        accumulations = self._accumulations(ents, claims)
+        denied = self._denied_causes(doc, ents, claims)
+        added = self._deficiencies(doc, ents, claims) + denied + self._patient_treatments(doc, ents, claims) + \
+            self._contributors(doc, ents, claims + denied)
         if accumulations:
             for c in claims:
                 s = c.subject
@@ -455,6 +442,11 @@ class Coreference:
                                  key=lambda c: (c.sentence.start, c.subject.curie, c.predicate, c.object.curie,
                                                 c.negated))
         return doc
+
+
+def _read_in(claims: list[RawClaim], sent: Span, curie: str) -> bool:
+    """Whether a claim of `sent` already has this subject (the rules read the sentence's claim of it)."""
+    return any(c.sentence.start == sent.start and c.subject.curie == curie for c in claims)
 
 
 @Language.factory("kgbuild_coreference", default_config={})
