@@ -73,6 +73,7 @@ UNSIGNED_TREAT_VERBS = verb_forms("correct normalize normalise control manage re
 ALL_VERBS = CAUSE_VERBS | INCREASE_VERBS | DECREASE_VERBS | TREAT_VERBS
 PHRASAL_CAUSE = {("lead", "to"), ("led", "to"), ("leads", "to"), ("leading", "to"), ("result", "in"),
                  ("resulted", "in"), ("results", "in"), ("resulting", "in"), ("gave", "rise"), ("give", "rise"),
+                 ("gives", "rise"), ("giving", "rise"), ("given", "rise"),
                  ("contributed", "to"), ("contributes", "to"), ("contribute", "to"), ("contributing", "to"),
                  ("responsible", "for"), ("implicated", "in"),
                  # "fibroblast activation ends in pulmonary fibrosis", "pushed up the INR"
@@ -142,7 +143,7 @@ AGENT_NOUNS = {"cause", "mediator", "mediators", "driver", "drivers", "trigger",
                "promoter", "culprit"}
 AGENT_NOUN_MODIFIERS = {"a", "an", "the", "main", "major", "key", "likely", "possible", "probable", "important",
                         "common", "rare", "known", "central", "potential", "principal", "most", "leading", "direct",
-                        "well", "-", "frequent", "recognised", "recognized", "established"}
+                        "well", "-", "frequent", "recognised", "recognized", "established", "underlying"}
 DEFINITE_DRUG = {"drug", "agent", "medication", "medicine", "antibody", "vaccine", "infusion", "therapy",
                  "treatment", "compound", "product", "regimen"}
 # "the syndrome": the report's syndrome (`_index_syndrome`); not "the syndrome of inappropriate ..."
@@ -208,6 +209,10 @@ CONTRIBUTOR_NOUNS = {"contributor", "contributors", "cofactor", "cofactors", "co
 TREATMENT_OF_MODIFIERS = {"the", "a", "an", "usual", "standard", "first", "-", "line", "first-line", "recommended",
                           "preferred", "main", "best", "established", "only", "effective", "specific", "mainstay",
                           "of", "initial", "definitive"}
+# "X (has been) approved / is widely used for / in the treatment of Y": what a drug is used for
+TREATMENT_USE_VERBS = {"approved", "used", "indicated", "licensed", "prescribed", "employed"}
+TREATMENT_USE_WORDS = TREATMENT_USE_VERBS | {"has", "have", "had", "been", "widely", "commonly", "frequently",
+                                             "often", "currently", "now", "also", "in", "for", ","}
 TREATMENT_NOUNS = {"treatment", "therapy", "option", "choice", "remedy", "alternative", "benefit"}
 # "the resulting water retention", "the ensuing hypotension": an effect of what was just said to be caused
 RESULTING = {"resulting", "ensuing", "consequent"}
@@ -703,12 +708,14 @@ class ClaimExtractor:
             out.append(RawClaim(subj, pred, obj, rule, trig, sent, RULE_CONFIDENCE[rule] * scale))
 
         inside = {t for a in args for t in range(a.start, a.end)}
+        definite = {t for a in args if a.coref for t in range(a.start, a.end)}
         for k, low in enumerate(toks):
             i = base + k
             if _is_toxicity_noun(doc, i):
                 self._drug_harm(doc, args, i, sent, emit)
-            if i in inside and low != "-" and not (i > 0 and doc[i - 1].text == "-"):
-                continue        # "release" in "cytokine release syndrome" is no trigger
+            if i in inside and low != "-" and not (i > 0 and doc[i - 1].text == "-") and \
+                    not (i in definite and low in {"treatment", "therapy"} and toks[k + 1:k + 2] == ["of"]):
+                continue        # "release" in "cytokine release syndrome" is no trigger ("the treatment of" is)
             nxt = toks[k + 1] if k + 1 < len(toks) else ""
             prev = toks[k - 1] if k > 0 else ""
             pair = (low, nxt)
@@ -721,13 +728,15 @@ class ClaimExtractor:
                     emit(subj, "increases", obj, "compound", (i - 1, i + 1))
                 continue
             if low in {"induced", "associated", "related", "mediated", "triggered", "driven"} and prev == "-":
-                subj = next((a for a in args if a.end == i - 1 and a.type in CAUSAL_SUBJECT), None)
+                subj = next((a for a in args if a.end == i - 1 and a.type in CAUSAL_SUBJECT | {"adverse_event"}), None)
                 obj = next((a for a in args if a.start <= i < a.end or a.start == i + 1), None)
                 if obj is None:
                     objs = self._right_objects(doc, args, i + 1, sent, CONDITION | MEASURABLE, max_gap=2)
                     obj = objs[0] if objs else None
+                # "triiodothyronine-induced", and a condition that brings on another
+                # ("hypertriglyceridaemia-induced pancreatitis", "hyponatraemia-induced seizures")
                 agent = subj is not None and (subj.type in {"drug", "drug_class", "chemical", "cytokine", "process"} or (
-                    subj.type == "lab_marker" and low != "associated" and low != "related"))   # "triiodothyronine-induced"
+                    subj.type in {"lab_marker", "disease", "adverse_event"} and low != "associated" and low != "related"))
                 if agent and obj is not None and not (subj.type == "lab_marker" and obj.type not in CONDITION):
                     pred = "associated_with" if low in {"associated", "related"} else "causes"
                     # "AZT-induced anemia and leukopenia": the conditions coordinated with the first
@@ -947,10 +956,13 @@ class ClaimExtractor:
                     # "X is the treatment of choice for Y": "the treatment" is this phrase, not the subject
                     subj = self._left_subject(doc, args, subj.start, sent, DRUGLIKE)
                 # ("received ifosfamide ... as neoadjuvant therapy for the sarcoma")
-                if subj is not None and nxt == "of" and not all(t.lower_ in COPULA | TREATMENT_OF_MODIFIERS
-                                                                for t in doc[subj.end:i]):
+                between = [t.lower_ for t in doc[subj.end:i]] if subj is not None else []
+                used = any(w in TREATMENT_USE_VERBS for w in between) and \
+                    all(w in COPULA | TREATMENT_OF_MODIFIERS | TREATMENT_USE_WORDS for w in between)
+                if subj is not None and nxt == "of" and not used and \
+                        not all(w in COPULA | TREATMENT_OF_MODIFIERS for w in between):
                     continue    # "X is the usual treatment of Y", not "... to complete treatment of Y"
-                if subj is not None and objs and any(t.lower_ in BE_AUX | {"as"} for t in doc[subj.end:i]):
+                if subj is not None and objs and (used or any(w in BE_AUX | {"as"} for w in between)):
                     emit(subj, "treats", objs[0], "treat_for", (i, i + 2))
                 continue
             # agent nouns: "IFN-gamma is a possible mediator of hypophysitis"
@@ -1119,7 +1131,8 @@ class ClaimExtractor:
             ends = {a.start}
             if a.start >= 3 and doc[a.start - 1].text == ")" and doc[a.start - 3].text == "(":
                 ends.add(a.start - 3)
-            drug = next((d for d in args if d.end in ends and d.type in {"drug", "chemical"}), None)
+            # (a name, not a definite description: "approved for the treatment Crohn's disease")
+            drug = next((d for d in args if d.end in ends and d.type in {"drug", "chemical"} and not d.coref), None)
             after = doc[a.end].lower_ if a.end < sent.end else ""
             if drug is None or after in COMPOUND_NOT_CAUSED:
                 continue

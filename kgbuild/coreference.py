@@ -139,6 +139,8 @@ class Coreference:
             if arg.type not in CONDITION_TYPES or arg.coref or \
                     not claim.sentence.start <= arg.start < claim.sentence.end:
                 continue        # (a classifier's claim may take an argument from another sentence)
+            if arg.end - arg.start > 2:
+                continue        # a full name ("the vitamin B12 deficiency") is that condition, not a shorthand
             target = self._narrower(conditions, arg, drug_effects)
             if target is None or not self._definite(doc, arg, claim.sentence):
                 continue
@@ -199,12 +201,14 @@ class Coreference:
         return out
 
     @staticmethod
-    def _denial(doc: Doc, sent: Span, args: list[Span]) -> tuple[Span, int] | None:
-        """(the mention denied as a cause, the index of its "cause"/"responsible" word) when the
-        sentence says "<X> was not responsible / the (likely) cause / the culprit", "<X> did not
-        cause it", "<X> was excluded as the cause", with no "of"/"for" naming the effect after."""
+    def _denials(doc: Doc, sent: Span, args: list[Span]) -> list[tuple[Span, int]]:
+        """(the mention denied as a cause, the index of its "cause"/"responsible" word) for each clause
+        of the sentence that says "<X> was not responsible / the (likely) cause / the culprit", "<X> did
+        not cause it", "<X> was excluded as the cause", with no "of"/"for" naming the effect after
+        ("Copper deficiency was not responsible, and cord compression was excluded as a cause": both)."""
         toks = [t.lower_ for t in sent]
         base = sent.start
+        out = []
         for a in args:
             k = a.end - base
             if k < len(toks) and toks[k] in {"disease", "therapy", "treatment", "use", "exposure", "infection"}:
@@ -214,6 +218,12 @@ class Coreference:
                 close = next((j for j in range(k + 1, min(k + 10, len(toks))) if toks[j] == ","), None)
                 if close is not None and not any(base + k < e.start < base + close for e in args):
                     k = close + 1
+            if k + 1 < len(toks) and toks[k] in {"does", "did", "do"} and toks[k + 1] == "not":
+                # "Sevoflurane does not interact with cobalamin and was not implicated"
+                link = next((j for j in range(k + 2, min(k + 10, len(toks) - 2))
+                             if toks[j] == "and" and toks[j + 1] in COPULA and toks[j + 2] == "not"), None)
+                if link is not None:
+                    k = link + 1
             if a.label_ not in CAUSAL_SUBJECT or k + 2 >= len(toks):
                 continue
             w = toks[k:k + 6]
@@ -247,8 +257,8 @@ class Coreference:
             after = toks[k + at + 1:k + at + 2]
             if after and after[0] in {"of", "for", "in"}:
                 continue            # the effect is named: the claim rules read it
-            return a, base + k + at
-        return None
+            out.append((a, base + k + at))
+        return out
 
     def _denied_causes(self, doc: Doc, ents: list[Span], claims: list[RawClaim]) -> list[RawClaim]:
         out = []
@@ -257,32 +267,38 @@ class Coreference:
         for n in negated:
             sent = sents[n]
             args = [e for e in ents if sent.start <= e.start < sent.end and e.kb_id_]
-            found = self._denial(doc, sent, args)
-            if found is None:
-                continue
-            last, at = found
-            subjects = [a for a in self._coordinated(doc, args, last) if not _read_in(claims, sent, a.kb_id_)]
-            if not subjects:
-                continue            # the rules read this sentence's claim of it
-            # the effect a denial just before was about ("Mycophenolate did not cause the syndrome.
-            # Infection was not the cause"), else the report's event: the drug-caused condition it
-            # names most
-            lo = sents[max(0, n - 2)].start
-            denied = [c for c in claims if lo <= c.sentence.start < sent.start and c.predicate == "causes"
-                      and c.negated and c.object.type in CONDITION_TYPES]
-            if denied:
-                effect = max(denied, key=lambda c: c.object.start).object
-            else:
-                effect = self._report_event(claims, ents, sent.start)
-                if effect is None:
-                    continue
-            for subj in subjects:
-                if effect.curie == subj.kb_id_ or any(c.subject.curie == subj.kb_id_ and c.object.curie == effect.curie
-                                                     and not c.negated for c in claims):
-                    continue            # (what the report says it did cause)
-                out.append(RawClaim(Arg(subj.start, subj.end, subj.kb_id_, subj.label_), "causes",
-                                    Arg(at, at + 1, effect.curie, effect.type, coref=True), "agent_noun+denied",
-                                    (at, at + 1), sent, RULE_CONFIDENCE["agent_noun"] * COREF_FACTOR, negated=True))
+            for last, at in self._denials(doc, sent, args):
+                out.extend(self._deny(claims, ents, sents, n, last, at, args))
+        return out
+
+    def _deny(self, claims: list[RawClaim], ents: list[Span], sents: list[Span], n: int, last: Span, at: int,
+              args: list[Span]) -> list[RawClaim]:
+        """The negated claims of one denial: every mention coordinated with ``last`` denied as a cause
+        of the effect the denial is about."""
+        sent, out = sents[n], []
+        doc = sent.doc
+        subjects = [a for a in self._coordinated(doc, args, last) if not _read_in(claims, sent, a.kb_id_)]
+        if not subjects:
+            return out              # the rules read this sentence's claim of it
+        # the effect a denial just before was about ("Mycophenolate did not cause the syndrome.
+        # Infection was not the cause"), else the report's event: the drug-caused condition it
+        # names most
+        lo = sents[max(0, n - 2)].start
+        denied = [c for c in claims if lo <= c.sentence.start < sent.start and c.predicate == "causes"
+                  and c.negated and c.object.type in CONDITION_TYPES]
+        if denied:
+            effect = max(denied, key=lambda c: c.object.start).object
+        else:
+            effect = self._report_event(claims, ents, sent.start)
+            if effect is None:
+                return out
+        for subj in subjects:
+            if effect.curie == subj.kb_id_ or any(c.subject.curie == subj.kb_id_ and c.object.curie == effect.curie
+                                                 and not c.negated for c in claims):
+                continue            # (what the report says it did cause)
+            out.append(RawClaim(Arg(subj.start, subj.end, subj.kb_id_, subj.label_), "causes",
+                                Arg(at, at + 1, effect.curie, effect.type, coref=True), "agent_noun+denied",
+                                (at, at + 1), sent, RULE_CONFIDENCE["agent_noun"] * COREF_FACTOR, negated=True))
         return out
 
     def _contributors(self, doc: Doc, ents: list[Span], claims: list[RawClaim]) -> list[RawClaim]:

@@ -19,6 +19,7 @@ TYPE_PRIORITY = {"drug": 0, "cytokine": 1, "lab_marker": 2, "process": 3, "disea
                  "chemical": 5, "drug_class": 6, "gene": 7}
 # Tokens that may sit inside a multi-word term but never start or end one.
 _INNER_ONLY = {"-", "'", "\u2019", "/", "of", "and", "the", "in", "to", "with", "for", "by"}
+_POSSESSIVES = {"'s", "\u2019s"}
 _BREAKERS = {".", ",", ";", ":", "(", ")", "[", "]", "!", "?", "=", "<", ">", "%"}
 # A term never starts with these ("Her disease" is not Hers disease, "our patient" is no concept).
 _NEVER_FIRST = {"her", "his", "their", "its", "our", "my", "your", "a", "an", "the", "this", "that", "these",
@@ -81,7 +82,9 @@ class VocabularyMatcher:
         """(normalised, normalised keeping case) for one token, cached."""
         n = self._norm_cache.get(text)
         if n is None:
-            n = (normalize_term(text), normalize_term(text, keep_case=True))
+            # a possessive the tokenizer split off ("Ringer" "'s") is dropped, as the vocabulary's
+            # names drop it ("lactated Ringer's solution" = "lactated ringer solution")
+            n = ("", "") if text in _POSSESSIVES else (normalize_term(text), normalize_term(text, keep_case=True))
             if len(self._norm_cache) < 200_000:
                 self._norm_cache[text] = n
         return n

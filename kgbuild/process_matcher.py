@@ -25,10 +25,10 @@ PROCESS_HEADS = {"inhibition", "blockade", "accumulation", "downregulation", "up
                  "metabolism", "clearance", "elimination", "excretion", "reabsorption", "permeability",
                  "antagonism", "agonism", "synthesis", "biosynthesis", "repolarization", "repolarisation",
                  "depolarization", "depolarisation", "dilution", "degeneration", "phosphorylation", "wasting",
-                 "secretion", "formation", "deposition", "influx", "inactivation", "binding"}
+                 "secretion", "formation", "deposition", "influx", "inactivation", "binding", "activity"}
 # heads that make a process only of words no vocabulary names: "collagen deposition", "reactive metabolite
 # formation"; "uric acid formation" stays uric acid (what the rules read a change of)
-UNNAMED_ONLY_HEADS = {"formation", "deposition", "influx", "inactivation", "binding"}
+UNNAMED_ONLY_HEADS = {"formation", "deposition", "influx", "binding"}
 # heads whose process is named by what is made: "synthesis of CRP" is (a rise in) CRP
 PRODUCT_HEADS = {"synthesis", "biosynthesis", "secretion"}
 # modifiers that never start the name of a process
@@ -53,6 +53,19 @@ def _is_modifier(tok) -> bool:
         return False
     # verbs are never part of the name: "reduces warfarin metabolism"
     return not (low in VERB_FORMS or (low.endswith(("ing", "ed")) and low not in {"red", "bed"}))
+
+
+_NOT_ENZYMES = {"disease", "diseases", "release", "increase", "decrease", "crease", "phrase", "showcase", "suitcase"}
+
+
+def _enzyme_activity(doc: Doc, start: int, head: int, inner: list[Span]) -> bool:
+    """"lipoprotein lipase activity", "methionine synthase activity": an enzyme's activity is a
+    process; not "disease activity", nor an assay the vocabulary names ("lipase activity" is lipase)."""
+    word = doc[head - 1].lower_
+    if not word.endswith("ase") or len(word) < 6 or word in _NOT_ENZYMES:
+        return False
+    assay = {t for e in inner if e.label_ == "lab_marker" for t in range(e.start, e.end)}
+    return any(t not in assay for t in range(start, head))
 
 
 def process_curie(label: str) -> str:
@@ -84,6 +97,8 @@ class ProcessMatcher:
                 continue
             # do not cut through an entity: take it whole or not at all
             inner = [e for e in ents if e.start < tok.i and e.end > start]
+            if head == "activity" and not _enzyme_activity(doc, start, tok.i, inner):
+                continue
             if head in UNNAMED_ONLY_HEADS and inner:
                 continue
             if any(e.start < start for e in inner):

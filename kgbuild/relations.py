@@ -46,7 +46,10 @@ MAX_CROSS_SENTENCES = 30
 MAX_PAIRS_PER_CANDIDATE = 3      # closest same-sentence mention pairs described per candidate
 CONTEXT_CATEGORIES = ("NEGATED", "HEDGED", "HYPOTHETICAL", "HISTORICAL", "FAMILY")
 
-_CAUSE_WORDS = CAUSE_VERBS | {w for pair in PHRASAL_CAUSE for w in pair[:1]} | {
+# the trigger words the shipped model was trained with: phrasal forms the rules learnt later ("gives
+# rise to") stay out, or a retrain-free change of the rules would shift the model's features
+_RULES_ONLY_WORDS = {"gives", "giving", "given"}
+_CAUSE_WORDS = CAUSE_VERBS | {w for pair in PHRASAL_CAUSE for w in pair[:1]} - _RULES_ONLY_WORDS | {
     "induced", "toxicity", "toxic", "adverse", "reaction", "reactions", "complication", "complications",
     "side", "effect", "effects", "attributed", "attributable", "secondary", "due", "caused", "associated",
     "related", "develop", "developed", "developing", "onset", "occurred", "occur", "occurring", "experienced",

@@ -951,3 +951,52 @@ def test_drug_levels_and_falls_after_a_drug(extractor, text, subj, pred, obj):
 def test_which_after_a_short_form_in_brackets(extractor):
     claims = claims_with_rules(extractor, "Macrophages release interleukin-6 (IL-6), which induces fever.")
     assert reads(claims, "interleukin-6", "causes", "fever", "active_verb"), claims
+
+
+def test_enzyme_activity_and_named_inactivation_are_processes(extractor):
+    """"lipoprotein lipase activity" is a process (it was the lab marker lipase, so "reduces lipoprotein
+    lipase activity" lowered lipase); "vitamin B12 inactivation" is one too, with the vitamin inside."""
+    claims = claims_with_rules(extractor, "Isotretinoin reduces lipoprotein lipase activity.")
+    assert reads(claims, "isotretinoin", "decreases", "lipoprotein lipase activity", "active_verb"), claims
+    claims = claims_with_rules(extractor, "Nitrous oxide causes vitamin B12 inactivation, which produces "
+                                          "methionine synthase inhibition.")
+    assert reads(claims, "nitrous oxide", "causes", "vitamin b12 inactivation", "active_verb"), claims
+    assert reads(claims, "vitamin b12 inactivation", "causes", "methionine synthase inhibition", "active_verb"), claims
+    # no enzyme, no process: "disease activity", and an assay the vocabulary names stays a lab marker
+    ex = extractor.from_document(Document(id="t", source="t.txt",
+                                          text="Disease activity was low. Serum lipase activity rose."))
+    assert not any(e.type == "process" for e in ex.entities), [(e.label, e.type) for e in ex.entities]
+
+
+@pytest.mark.parametrize("text, subj, obj, rule", [
+    # a condition that brings on another
+    ("Hypertriglyceridaemia-induced acute pancreatitis was diagnosed.", "hypertriglyceridemia", "pancreatitis",
+     "compound"),
+    ("Hyponatremia-induced seizures were seen.", "hyponatremia", "seizures", "compound"),
+    ("That demyelination gives rise to subacute combined degeneration.", "demyelination",
+     "subacute combined degeneration", "active_verb"),
+    ("Pernicious anaemia was the underlying cause of the vitamin B12 deficiency.", "pernicious anemia",
+     "vitamin b12 deficiency", "agent_noun"),
+])
+def test_condition_causes_condition(extractor, text, subj, obj, rule):
+    assert reads(claims_with_rules(extractor, text), subj, "causes", obj, rule), claims_with_rules(extractor, text)
+
+
+@pytest.mark.parametrize("text, subj, obj", [
+    ("Adalimumab has been approved for the treatment of Crohn's disease.", "adalimumab", "crohn"),
+    ("Lithium, used in the treatment of bipolar disorder, caused hypothyroidism.", "lithium", "bipolar"),
+    ("Methotrexate is widely used in the treatment of rheumatoid arthritis.", "methotrexate", "rheumatoid arthritis"),
+    ("Amiodarone is indicated for the treatment of ventricular arrhythmias.", "amiodarone", "arrhythmia"),
+])
+def test_what_a_drug_is_used_for_is_what_it_treats(extractor, text, subj, obj):
+    claims = claims_with_rules(extractor, text)
+    assert reads(claims, subj, "treats", obj, "treat_for"), claims
+    assert not any(subj in s and obj in o and p == "causes" for s, p, o, n, r in claims), claims
+
+
+def test_use_words_need_a_use_verb(extractor):
+    assert not any(p == "treats" for s, p, o, n, r in claims_with_rules(
+        extractor, "He received cisplatin to complete treatment of the testicular cancer."))
+    # "the treatment" right before a condition is no drug naming it ("bleomycin pneumonitis" is)
+    claims = claims_with_rules(extractor, "Adalimumab has been approved for the treatment Crohn's Disease since 2007.")
+    assert not any(p == "causes" for s, p, o, n, r in claims), claims

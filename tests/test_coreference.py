@@ -177,3 +177,23 @@ def test_a_cause_denied_by_coreference_is_no_contributor(extractor):
     claims = claims_with_rules(extractor, "Ceftriaxone caused intravascular hemolysis in this child. Azithromycin "
                                           "was not responsible. Azithromycin may have contributed.")
     assert not any("azithromycin" in s and not n and r == "contributor+event" for s, p, o, n, r in claims), claims
+
+
+def test_every_denial_of_a_sentence_is_read(extractor):
+    """Two clauses, two denials (only the first was read), and a denial after "does not X and"."""
+    claims = claims_with_rules(extractor, "Nitrous oxide caused subacute combined degeneration. Copper deficiency "
+                                          "was not responsible, since serum copper was normal, and spinal cord "
+                                          "compression was excluded as a cause on imaging. Sevoflurane does not "
+                                          "interact with cobalamin and was not implicated.")
+    for subj in ("copper", "compression", "sevoflurane"):
+        assert any(subj in s and n and r == "agent_noun+denied" for s, p, o, n, r in claims), (subj, claims)
+
+
+def test_a_full_name_is_not_bridged_to_a_narrower_condition(extractor):
+    """"the vitamin B12 deficiency" is that deficiency, not the subacute combined degeneration the
+    report names (narrower in MeSH); "the swelling" may still stand for the report's angioedema."""
+    claims = claims_with_rules(extractor, "Nitrous oxide caused subacute combined degeneration in a man whose "
+                                          "vitamin B12 deficiency had gone unnoticed. Pernicious anaemia was the "
+                                          "underlying cause of the vitamin B12 deficiency.")
+    assert any("pernicious" in s and "deficiency" in o and r == "agent_noun" for s, p, o, n, r in claims), claims
+    assert not any("pernicious" in s and "degeneration" in o for s, p, o, n, r in claims), claims

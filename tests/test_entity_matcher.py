@@ -90,3 +90,11 @@ def test_organ_toxicities_are_conditions_of_the_organ(nlp):
     assert mesh["pulmonary toxicity"] == {"MESH:D008171"}
     plain = {e.text: e.kb_id_ for e in nlp("The toxicity was mild and the dose-limiting toxicity was absent.").ents}
     assert plain["toxicity"] == vocab.lookup("toxicity")[0].curie
+
+
+def test_a_split_possessive_still_matches(nlp):
+    """The tokenizer splits "Ringer" "'s"; the vocabulary's names drop the possessive, so the matcher
+    must too ("lactated Ringer's solution" was matched as "lactated Ringer" only)."""
+    ents = _dictionary_ents(nlp, "She received lactated Ringer's solution for Crohn's disease.")
+    assert ents["lactated Ringer's solution"] == ("drug", "MESH:D000077325"), ents
+    assert "Crohn's disease" in ents, ents

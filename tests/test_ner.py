@@ -29,9 +29,10 @@ def test_model_loads_and_predicts(nlp):
     assert labels == {"CHEMICAL", "DISEASE"}
 
 
-# Unseen (written for this test): the dictionary drops "ATP" after a number (its unit rule) and
-# matches only "sarcoma" inside the eponym; the model proposes both, grounded to the vocabulary.
-SENTENCE = "Levels fell after 3 ATP infusions in a man with Kaposi's sarcoma."
+# Unseen (written for this test): the dictionary drops "ATP" after a number (its unit rule) and,
+# as it never matches across a line break (a plain-text file wrapped at a fixed width), only
+# "sarcoma" of the eponym; the model proposes both, grounded to the vocabulary.
+SENTENCE = "Levels fell after 3 ATP infusions in a man with Kaposi\nsarcoma."
 
 
 def test_adds_chemical_and_disease_the_dictionary_misses(nlp):
@@ -40,13 +41,13 @@ def test_adds_chemical_and_disease_the_dictionary_misses(nlp):
     combined = _ents(nlp(SENTENCE))
     assert dictionary_only == {("sarcoma", "disease", "MONDO:0005089")}
     assert ("ATP", "drug", "CHEBI:15422") in combined
-    assert ("Kaposi's sarcoma", "disease", "MONDO:0005055") in combined
+    assert ("Kaposi\nsarcoma", "disease", "MONDO:0005055") in combined
 
 
 def test_every_added_entity_has_a_curie(nlp):
     comp = nlp.get_pipe("kgbuild_statistical_ner")
-    text = ("Levels fell after 3 ATP infusions in a man with Kaposi's sarcoma. Two patients with "
-            "Parkinson's disease and impaired glucose tolerance received levodopa; one had Raynaud's phenomenon.")
+    text = ("Levels fell after 3 ATP infusions in a man with Kaposi\nsarcoma. Two patients with "
+            "Parkinson\ndisease and impaired glucose tolerance received levodopa; one had Raynaud\nphenomenon.")
     with nlp.select_pipes(enable=["kgbuild_compound_splitter", "kgbuild_sentencizer", "kgbuild_vocabulary_matcher"]):
         doc = nlp(text)
     before = {(e.start, e.end, e.kb_id_) for e in doc.ents}
