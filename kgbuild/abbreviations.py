@@ -52,6 +52,14 @@ def link_abbreviations(doc: Doc) -> Doc:
             continue
         remove.update((e.start, e.end) for e in overlapping if e.end - e.start <= short.end - short.start)
         add.append(Span(doc, short.start, short.end, label=concept.label_, kb_id=concept.kb_id_))
+    # the plural of a short form is the same concept: "proton pump inhibitor (PPI) ... PPIs reduce"
+    plurals = {key + "s": c for key, c in by_short.items() if c is not None and len(key) >= 2 and key.isupper()}
+    if plurals:
+        taken = {t for e in doc.ents for t in range(e.start, e.end)} | {t for sp in add for t in range(sp.start, sp.end)}
+        for tok in doc:
+            concept = plurals.get(tok.text)
+            if concept is not None and tok.i not in taken:
+                add.append(Span(doc, tok.i, tok.i + 1, label=concept.label_, kb_id=concept.kb_id_))
     if remove or add:
         kept = [e for e in doc.ents if (e.start, e.end) not in remove]
         doc.ents = filter_spans(kept + add)

@@ -73,7 +73,8 @@ UNSIGNED_TREAT_VERBS = verb_forms("correct normalize normalise control manage re
 ALL_VERBS = CAUSE_VERBS | INCREASE_VERBS | DECREASE_VERBS | TREAT_VERBS
 PHRASAL_CAUSE = {("lead", "to"), ("led", "to"), ("leads", "to"), ("leading", "to"), ("result", "in"),
                  ("resulted", "in"), ("results", "in"), ("resulting", "in"), ("gave", "rise"), ("give", "rise"),
-                 ("gives", "rise"), ("giving", "rise"), ("given", "rise"),
+                 ("gives", "rise"), ("giving", "rise"), ("given", "rise"), ("accounts", "for"),
+                 ("account", "for"), ("accounted", "for"), ("accounting", "for"),
                  ("contributed", "to"), ("contributes", "to"), ("contribute", "to"), ("contributing", "to"),
                  ("responsible", "for"), ("implicated", "in"),
                  # "fibroblast activation ends in pulmonary fibrosis", "pushed up the INR"
@@ -400,6 +401,12 @@ def _args_in(sent: Span, doc: Doc, referent: Callable[[str], Arg | None],
     return sorted(args, key=lambda a: (a.start, -a.end))
 
 
+def _kind(type_: str) -> str:
+    """Types that coordinate with each other: "aspirin, NSAIDs and steroids" (drug, drug class,
+    chemical), "fever and hypotension" (disease, adverse event)."""
+    return "druglike" if type_ in DRUGLIKE else "condition" if type_ in {"disease", "adverse_event"} else type_
+
+
 class ClaimExtractor:
     def __init__(self, nlp: Language, name: str):
         self.name = name
@@ -419,6 +426,14 @@ class ClaimExtractor:
             drug = ClaimExtractor._copula_subject(doc, args, ante, sent, reach=4)
             if drug is not None and drug.type in types:
                 return drug
+            # "Famotidine, a histamine H2-receptor antagonist, is not known to cause ...": in apposition
+            k = subj.start - 1
+            if k > sent.start and doc[k].lower_ in {"a", "an", "the"}:
+                k -= 1
+            if k > sent.start and doc[k].text == ",":
+                drug = next((a for a in args if a.end == k and a.type in types and a.type != "drug_class"), None)
+                if drug is not None:
+                    return drug
         return subj
 
     @staticmethod
@@ -731,7 +746,10 @@ class ClaimExtractor:
                 subj = next((a for a in args if a.end == i - 1 and a.type in CAUSAL_SUBJECT | {"adverse_event"}), None)
                 obj = next((a for a in args if a.start <= i < a.end or a.start == i + 1), None)
                 if obj is None:
-                    objs = self._right_objects(doc, args, i + 1, sent, CONDITION | MEASURABLE, max_gap=2)
+                    at = i + 1
+                    if at + 2 < sent.end and doc[at + 1].text == "-" and doc[at + 2].lower_.endswith("ed"):
+                        at += 3     # past a modifier of its own: "atezolizumab-induced immune-mediated colitis"
+                    objs = self._right_objects(doc, args, at, sent, CONDITION | MEASURABLE, max_gap=2)
                     obj = objs[0] if objs else None
                 # "triiodothyronine-induced", and a condition that brings on another
                 # ("hypertriglyceridaemia-induced pancreatitis", "hyponatraemia-induced seizures")
@@ -886,6 +904,11 @@ class ClaimExtractor:
                     # "osteoarthritis and hypertension, controlled with candesartan": the participle
                     # qualifies the condition right before it
                     obj = next((a for a in args if a.end == i - 1 and a.type in CONDITION | MEASURABLE), obj)
+                indicated = self._indication_of(doc, args, obj, subj_r) if obj is not None else None
+                if indicated is not None:
+                    # "colitis ... during atezolizumab for lung adenocarcinoma, controlled with infliximab":
+                    # another drug's indication is not what this one treats; the condition before it is
+                    obj = self._left_subject(doc, args, indicated.start, sent, CONDITION - {"process"})
                 if obj is not None and obj.end < sent.end and doc[obj.end].lower_ in PATIENT_NOUNS:
                     continue        # "cancer patients treated with morphine": for what, unsaid
                 between = [t.lower_ for t in doc[obj.end:i]] if obj is not None else []
@@ -1178,7 +1201,7 @@ class ClaimExtractor:
             serial = j > 0 and doc[j - 1].text == "," and doc[j].lower_ in {"and", "or"}
             if serial:
                 j -= 1          # the serial comma: "A, B, and C" (not ", and" between clauses)
-            prev = next((a for a in args if a.end == j and a.type == subj.type and not a.coref), None)
+            prev = next((a for a in args if a.end == j and _kind(a.type) == _kind(subj.type) and not a.coref), None)
             if serial and prev is not None and (prev.start == 0 or doc[prev.start - 1].text != ","):
                 break           # "caused the cramps and tremor, and hypomagnesemia caused ..."
             if prev is None:
@@ -1240,6 +1263,17 @@ class ClaimExtractor:
         if k < sent.end and doc[k].lower_ in {"with", "of"}:
             k += 1
         return ClaimExtractor._right_objects(doc, args, k, sent, CONDITION - {"process"}, max_gap=3)
+
+    @staticmethod
+    def _indication_of(doc: Doc, args: list[Arg], obj: Arg, drugs: list[Arg]) -> Arg | None:
+        """The drug, other than ``drugs``, that ``obj`` is named the indication of ("X for obj"), or None."""
+        k = obj.start - 1
+        while k >= 0 and doc[k].lower_ in {"metastatic", "advanced", "relapsed", "refractory", "recurrent"}:
+            k -= 1
+        if k < 1 or doc[k].lower_ != "for":
+            return None
+        ids = {d.curie for d in drugs}
+        return next((a for a in args if a.end == k and a.type in DRUGLIKE and a.curie not in ids), None)
 
     def _prophylaxis(self, doc: Doc, args: list[Arg], i: int, sent: Span, emit) -> None:
         """"atovaquone as Pneumocystis prophylaxis", "enoxaparin was given as prophylaxis against VTE",

@@ -25,7 +25,8 @@ PROCESS_HEADS = {"inhibition", "blockade", "accumulation", "downregulation", "up
                  "metabolism", "clearance", "elimination", "excretion", "reabsorption", "permeability",
                  "antagonism", "agonism", "synthesis", "biosynthesis", "repolarization", "repolarisation",
                  "depolarization", "depolarisation", "dilution", "degeneration", "phosphorylation", "wasting",
-                 "secretion", "formation", "deposition", "influx", "inactivation", "binding", "activity"}
+                 "secretion", "formation", "deposition", "influx", "inactivation", "binding", "activity",
+                 "apoptosis", "infiltration", "absorption"}
 # heads that make a process only of words no vocabulary names: "collagen deposition", "reactive metabolite
 # formation"; "uric acid formation" stays uric acid (what the rules read a change of)
 UNNAMED_ONLY_HEADS = {"formation", "deposition", "influx", "binding"}
@@ -58,10 +59,24 @@ def _is_modifier(tok) -> bool:
 _NOT_ENZYMES = {"disease", "diseases", "release", "increase", "decrease", "crease", "phrase", "showcase", "suitcase"}
 
 
+_ACTIVE_PROTEINS = {"channel", "channels", "receptor", "receptors", "transporter", "transporters", "pump"}
+# "impaired" opens a process name only as an adjective: after these, not after a subject ("omeprazole
+# impaired magnesium absorption" is a verb)
+_IMPAIRED_AFTER = {"caused", "causes", "cause", "causing", "to", "with", "of", "and", "or", "by", "from", "the",
+                   "a", "an", "in", "produced", "produces", "induced", "induces", "showed", "shows", "reflects",
+                   "reflected", "an", "by", ",", "(", ":"}
+
+
+def _impaired_modifier(doc: Doc, i: int) -> bool:
+    return doc[i].lower_ == "impaired" and (i == 0 or doc[i - 1].lower_ in _IMPAIRED_AFTER)
+
+
 def _enzyme_activity(doc: Doc, start: int, head: int, inner: list[Span]) -> bool:
     """"lipoprotein lipase activity", "methionine synthase activity": an enzyme's activity is a
     process; not "disease activity", nor an assay the vocabulary names ("lipase activity" is lipase)."""
     word = doc[head - 1].lower_
+    if word in _ACTIVE_PROTEINS:
+        return True         # "TRPM6 channel activity"
     if not word.endswith("ase") or len(word) < 6 or word in _NOT_ENZYMES:
         return False
     assay = {t for e in inner if e.label_ == "lab_marker" for t in range(e.start, e.end)}
@@ -80,10 +95,12 @@ class ProcessMatcher:
         ents = list(doc.ents)
         # a name the statistical NER kept unlinked gives way to the process it names ("Tubular injury")
         covered = {t for e in ents if not is_unlinked(e) for t in range(e.start, e.end)}
+        # a one-word process the vocabulary names is a head too: "epithelial apoptosis"
+        heads = {e.start for e in ents if e.label_ == "process" and len(e) == 1}
         new, nested = [], list(doc.spans.get("kgbuild_nested", []))
         for tok in doc:
             head = tok.lower_.replace("-", "")
-            if head not in PROCESS_HEADS or tok.i in covered or tok.i == 0:
+            if head not in PROCESS_HEADS or (tok.i in covered and tok.i not in heads) or tok.i == 0:
                 continue
             if head in PRODUCT_HEADS and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "of":
                 continue        # "hepatic synthesis of CRP": what is made is named after "of"
@@ -91,6 +108,8 @@ class ProcessMatcher:
             while start > 0 and tok.i - start < 3:
                 prev = doc[start - 1]
                 if not _is_modifier(prev):
+                    if _impaired_modifier(doc, start - 1) and start < tok.i:
+                        start -= 1      # "caused impaired intestinal magnesium absorption"
                     break
                 start -= 1
             if start == tok.i:
@@ -202,7 +221,9 @@ def _unify(doc: Doc, spans: list[Span]) -> list[Span]:
     for curie, name in names.items():
         if curie in same:
             continue
-        shorter = [c for c, n in names.items() if c != curie and name.endswith(" " + n) and c not in same]
+        # (not "impaired magnesium absorption": the impairment is no modifier of the same process)
+        shorter = [c for c, n in names.items() if c != curie and name.endswith(" " + n) and c not in same
+                   and not name.startswith("impaired ")]
         if shorter:
             same[curie] = max(shorter, key=lambda c: len(names[c]))
     if not same:

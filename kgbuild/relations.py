@@ -48,7 +48,7 @@ CONTEXT_CATEGORIES = ("NEGATED", "HEDGED", "HYPOTHETICAL", "HISTORICAL", "FAMILY
 
 # the trigger words the shipped model was trained with: phrasal forms the rules learnt later ("gives
 # rise to") stay out, or a retrain-free change of the rules would shift the model's features
-_RULES_ONLY_WORDS = {"gives", "giving", "given"}
+_RULES_ONLY_WORDS = {"gives", "giving", "given", "accounts", "account", "accounted", "accounting"}
 _CAUSE_WORDS = CAUSE_VERBS | {w for pair in PHRASAL_CAUSE for w in pair[:1]} - _RULES_ONLY_WORDS | {
     "induced", "toxicity", "toxic", "adverse", "reaction", "reactions", "complication", "complications",
     "side", "effect", "effects", "attributed", "attributable", "secondary", "due", "caused", "associated",

