@@ -187,8 +187,10 @@ RULE_CONFIDENCE = {
     "active_verb": 0.85, "passive_verb": 0.85, "compound": 0.8, "cause_marker": 0.8,
     "treat_active": 0.85, "treat_marker": 0.8, "treat_for": 0.65, "lab_change": 0.65,
     "temporal": 0.5, "association": 0.45, "dechallenge": 0.7, "biomarker": 0.6, "mechanism": 0.8, "agent_noun": 0.75,
-    "resulting": 0.75, "contributor": 0.7, "effect_noun": 0.75, "metabolite": 0.8,
+    "resulting": 0.75, "contributor": 0.7, "effect_noun": 0.75, "metabolite": 0.8, "reflects": 0.7,
 }
+# "the raised CK reflected hydroxychloroquine myopathy": the condition raised the marker
+REFLECT_VERBS = verb_forms("reflect")
 # "capecitabine is converted to fluorouracil", "P450 enzymes convert ifosfamide to chloroacetaldehyde":
 # the drug raises its metabolite
 CONVERSION_VERBS = verb_forms("convert metabolise metabolize hydrolyse hydrolyze biotransform degrade")
@@ -506,7 +508,9 @@ class ClaimExtractor:
         if skip_preps:
             for a in reversed(cands):
                 prev = doc[a.start - 1].lower_ if a.start > sent.start else ""
-                if prev not in SUBJECT_PREPS:
+                # (", and X was introduced to control Y": ", and" opens X's own clause)
+                if prev not in SUBJECT_PREPS or (prev == "and" and a.start - 2 >= sent.start
+                                                 and doc[a.start - 2].text == ","):
                     return a
         return cands[-1]
 
@@ -1013,6 +1017,9 @@ class ClaimExtractor:
             # "consumptive coagulopathy, which can complicate severe CRS": the complicated condition
             # caused its complication. Not "complicated by" ("lithium toxicity complicated by ... acute
             # kidney injury" lists what came with it, whichever way the causes ran)
+            if low in REFLECT_VERBS:
+                self._reflected(doc, args, i, sent, emit)
+                continue
             if low in COMPLICATE_VERBS:
                 conditions = CONDITION - {"process"}
                 complication = self._left_subject(doc, args, i, sent, conditions)
@@ -1263,6 +1270,18 @@ class ClaimExtractor:
         if k < sent.end and doc[k].lower_ in {"with", "of"}:
             k += 1
         return ClaimExtractor._right_objects(doc, args, k, sent, CONDITION - {"process"}, max_gap=3)
+
+    def _reflected(self, doc: Doc, args: list[Arg], i: int, sent: Span, emit) -> None:
+        """"The raised CK reflected hydroxychloroquine myopathy": a marker named with its change
+        (raised, high, low ...) reflects the condition that changed it."""
+        subj = self._left_subject(doc, args, i, sent, MEASURABLE)
+        if subj is None or subj.start == sent.start:
+            return
+        change = doc[subj.start - 1].lower_
+        sign = "increases" if change in INCREASE_NOUNS else "decreases" if change in DECREASE_NOUNS else None
+        objs = self._right_objects(doc, args, i + 1, sent, CONDITION, max_gap=4)
+        if sign is not None and objs:
+            emit(objs[0], sign, subj, "reflects", (i, i + 1))
 
     @staticmethod
     def _indication_of(doc: Doc, args: list[Arg], obj: Arg, drugs: list[Arg]) -> Arg | None:

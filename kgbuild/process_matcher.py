@@ -26,7 +26,7 @@ PROCESS_HEADS = {"inhibition", "blockade", "accumulation", "downregulation", "up
                  "antagonism", "agonism", "synthesis", "biosynthesis", "repolarization", "repolarisation",
                  "depolarization", "depolarisation", "dilution", "degeneration", "phosphorylation", "wasting",
                  "secretion", "formation", "deposition", "influx", "inactivation", "binding", "activity",
-                 "apoptosis", "infiltration", "absorption"}
+                 "apoptosis", "infiltration", "absorption", "vacuolation", "vacuolisation", "vacuolization"}
 # heads that make a process only of words no vocabulary names: "collagen deposition", "reactive metabolite
 # formation"; "uric acid formation" stays uric acid (what the rules read a change of)
 UNNAMED_ONLY_HEADS = {"formation", "deposition", "influx", "binding"}
@@ -44,6 +44,10 @@ _NOT_MODIFIER = {
     "both", "other", "its", "drug", "immune", "induced", "mediated", "related", "associated", "potent",
     "strong", "weak", "marked", "direct", "indirect", "relative", "absolute", "total", "overall", "net",
     "new",
+    # closed-class words that may open a sentence before a process ("When xanthine oxidase inhibition ...")
+    "when", "while", "if", "because", "since", "although", "though", "after", "before", "where", "whereas",
+    "once", "until", "unless", "thus", "hence", "therefore", "however", "but", "so", "then", "only", "even",
+    "all", "each", "every", "no", "not", "nor", "either", "neither", "what", "whose", "how", "why",
 }
 _WORD = re.compile(r"^[A-Za-z][A-Za-z0-9\-\*:]*$")
 

@@ -1046,3 +1046,29 @@ def test_a_drug_class_in_apposition_gives_way_to_the_drug(extractor):
     claims = claims_with_rules(extractor, "Famotidine, a histamine H2-receptor antagonist, is not known to cause "
                                           "hypomagnesaemia.")
     assert reads(claims, "famotidine", "causes", "hypomagnesemia", "active_verb", negated=True), claims
+
+
+@pytest.mark.parametrize("text, subj, pred, obj, rule", [
+    ("The raised CK reflected hydroxychloroquine myopathy of skeletal muscle.", "muscular disease", "increases",
+     "creatine kinase", "reflects"),
+    ("Phospholipid accumulation produced cardiomyocyte vacuolation.", "phospholipid accumulation", "causes",
+     "cardiomyocyte vacuolation", "active_verb"),
+    # ", and" opens a clause of its own: mycophenolate, not furosemide, controls the lupus
+    ("Furosemide relieved the oedema, and mycophenolate was introduced to control the lupus.", "mycophenol",
+     "treats", "lupus", "treat_active"),
+])
+def test_readings_from_held_out_pair_25_26(extractor, text, subj, pred, obj, rule):
+    claims = claims_with_rules(extractor, text)
+    assert reads(claims, subj, pred, obj, rule), claims
+    assert not any("furosemide" in s and "lupus" in o for s, p, o, n, r in claims), claims
+
+
+def test_a_marker_without_its_change_reflects_nothing(extractor):
+    assert not any(r == "reflects" for *_, r in claims_with_rules(extractor, "CK reflected the myopathy."))
+
+
+def test_a_sentence_opener_is_no_part_of_a_process_name(extractor):
+    ex = extractor.from_document(Document(id="t", source="t.txt", text="When xanthine oxidase inhibition closes the "
+                                                                         "oxidative route, more drug is shunted."))
+    names = [e.label.lower() for e in ex.entities if e.type == "process"]
+    assert names == ["xanthine oxidase inhibition"], names
