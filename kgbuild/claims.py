@@ -91,6 +91,7 @@ RISE_VERBS = verb_forms("increase rise climb peak surge spike double triple elev
 FALL_VERBS = verb_forms("decrease fall decline drop dip plummet halve", "fell fallen")
 BE_AUX = {"was", "were", "is", "are", "be", "been", "being", "had", "has", "have"}
 COPULA = {"is", "was", "are", "were"}
+MODALS = {"may", "might", "can", "could", "would", "should", "must", "will"}
 # "Y <marker> X" – the cause comes after the marker
 CAUSE_MARKERS = {("secondary", "to"): "causes", ("due", "to"): "causes", ("attributed", "to"): "causes",
                  ("attributable", "to"): "causes", ("caused", "by"): "causes", ("induced", "by"): "causes",
@@ -191,6 +192,7 @@ RULE_CONFIDENCE = {
 }
 # "the raised CK reflected hydroxychloroquine myopathy": the condition raised the marker
 REFLECT_VERBS = verb_forms("reflect")
+ATTRIBUTE_VERBS = verb_forms("attribute")
 # "capecitabine is converted to fluorouracil", "P450 enzymes convert ifosfamide to chloroacetaldehyde":
 # the drug raises its metabolite
 CONVERSION_VERBS = verb_forms("convert metabolise metabolize hydrolyse hydrolyze biotransform degrade")
@@ -498,6 +500,14 @@ class ClaimExtractor:
             # "..., and the activated T cells likely release X": a new clause whose subject is no entity
             if "and" in between and not to_clause_subject:
                 after = between[len(between) - 1 - between[::-1].index("and") + 1:]
+                if all(w in ADVERBS or w in BE_AUX or w in MODALS for w in after) and after:
+                    # "Hypothyroidism followed four months later and was treated with X": a second verb
+                    # of the clause's subject, when a mention opens the clause (not "He presented with
+                    # hypotension and was treated with charcoal")
+                    first = cands[0]
+                    if all(t.lower_ in {"the", "a", "an", "his", "her", "their", "this"} for t in doc[lo:first.start]):
+                        return first
+                    return None
                 if any(w not in ADVERBS and w not in {",", "so", "thus", "therefore"} for w in after):
                     return None
         if to_clause_subject and cands:
@@ -863,9 +873,14 @@ class ClaimExtractor:
                         objs = [obj] if obj.type in MEASURABLE else [*self._coordinated_before(doc, args, obj), obj]
                         if self._patients_conditions(doc, objs[0], sent):
                             continue    # "in a patient with A and B shortly after X": what the patient had
+                        # "agranulocytosis with febrile tonsillitis after X", "colitis with raised IL-6
+                        # during X": the condition they came with too
+                        head = self._accompanied(doc, args, objs[0], sent)
                         for sj in subj_l:     # "after ifosfamide and mesna", "after TMP/SMX": each drug
                             for o in objs:
                                 emit(sj, "decreases" if change < 0 else "causes", o, rule, (i, i + width))
+                            if head is not None:
+                                emit(sj, "causes", head, "temporal", (i, i + width))
                     continue
                 if pred == "associated_with":
                     # "X is associated with Y": reads left to right
@@ -1019,6 +1034,16 @@ class ClaimExtractor:
             # kidney injury" lists what came with it, whichever way the causes ran)
             if low in REFLECT_VERBS:
                 self._reflected(doc, args, i, sent, emit)
+                continue
+            if low in ATTRIBUTE_VERBS and nxt != "to":
+                # "We attribute the encephalopathy to baclofen" (the passive is a cause marker)
+                objs = self._right_objects(doc, args, i + 1, sent, CONDITION | MEASURABLE, max_gap=3)
+                to = objs[-1].end if objs else None
+                if to is not None and to < sent.end and doc[to].lower_ == "to":
+                    subj_r = self._right_objects(doc, args, to + 1, sent, CAUSAL_SUBJECT, max_gap=3)
+                    for sj in self._same_kind(subj_r):
+                        for o in objs:
+                            emit(sj, "causes", o, "cause_marker", (i, i + 1))
                 continue
             if low in COMPLICATE_VERBS:
                 conditions = CONDITION - {"process"}
@@ -1282,6 +1307,17 @@ class ClaimExtractor:
         objs = self._right_objects(doc, args, i + 1, sent, CONDITION, max_gap=4)
         if sign is not None and objs:
             emit(objs[0], sign, subj, "reflects", (i, i + 1))
+
+    @staticmethod
+    def _accompanied(doc: Doc, args: list[Arg], obj: Arg, sent: Span) -> Arg | None:
+        """The condition ``obj`` came with: "agranulocytosis with (febrile neutropenic) tonsillitis"."""
+        k = obj.start - 1
+        while k > sent.start and obj.start - k <= 3 and doc[k].is_alpha and doc[k].lower_ != "with" and \
+                not any(a.start <= k < a.end for a in args):
+            k -= 1
+        if k <= sent.start or doc[k].lower_ != "with":
+            return None
+        return next((a for a in args if a.end == k and a.type in CONDITION - {"process"}), None)
 
     @staticmethod
     def _indication_of(doc: Doc, args: list[Arg], obj: Arg, drugs: list[Arg]) -> Arg | None:

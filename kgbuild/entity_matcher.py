@@ -40,7 +40,10 @@ _AFTER_PREDICATE = {"and", "or", "after", "following", "during", "with", "while"
 def adjective_nouns(word: str) -> list[str]:
     """Nouns an adjective of a condition may come from: -otic -> -osis (psychotic), -ic -> -ia
     (hypokalemic, hypoxic), -ic -> -y (lethargic, neuropathic), -ic -> -a (apneic), -atous -> -a
-    (edematous), -ous -> '' (stuporous), -tensive -> -tension (hypertensive)."""
+    (edematous), -ous -> '' (stuporous), -tensive -> -tension (hypertensive), -y -> -iness (drowsy,
+    dizzy)."""
+    if word.endswith("y"):
+        return [word[:-1] + "iness"]
     if word.endswith("tensive"):
         return [word[:-3] + "ion"]
     if word.endswith("atous"):
@@ -96,7 +99,8 @@ class VocabularyMatcher:
                 found = self._hits(variant, cs_variant)
                 if found:
                     break
-        if not found and adjective and " " not in key and len(key) > 6 and key.endswith(_ADJECTIVE_ENDINGS):
+        if not found and adjective and " " not in key and (len(key) > 6 and key.endswith(_ADJECTIVE_ENDINGS) or
+                                                           len(key) >= 5 and key.endswith("y")):
             for noun in adjective_nouns(key):
                 found = [c for c in self._hits(noun, noun) if c.type in CONDITION_TYPES]
                 if found:

@@ -26,7 +26,8 @@ PROCESS_HEADS = {"inhibition", "blockade", "accumulation", "downregulation", "up
                  "antagonism", "agonism", "synthesis", "biosynthesis", "repolarization", "repolarisation",
                  "depolarization", "depolarisation", "dilution", "degeneration", "phosphorylation", "wasting",
                  "secretion", "formation", "deposition", "influx", "inactivation", "binding", "activity",
-                 "apoptosis", "infiltration", "absorption", "vacuolation", "vacuolisation", "vacuolization"}
+                 "apoptosis", "infiltration", "absorption", "vacuolation", "vacuolisation", "vacuolization",
+                 "disinhibition"}
 # heads that make a process only of words no vocabulary names: "collagen deposition", "reactive metabolite
 # formation"; "uric acid formation" stays uric acid (what the rules read a change of)
 UNNAMED_ONLY_HEADS = {"formation", "deposition", "influx", "binding"}
@@ -64,15 +65,27 @@ _NOT_ENZYMES = {"disease", "diseases", "release", "increase", "decrease", "creas
 
 
 _ACTIVE_PROTEINS = {"channel", "channels", "receptor", "receptors", "transporter", "transporters", "pump"}
-# "impaired" opens a process name only as an adjective: after these, not after a subject ("omeprazole
-# impaired magnesium absorption" is a verb)
-_IMPAIRED_AFTER = {"caused", "causes", "cause", "causing", "to", "with", "of", "and", "or", "by", "from", "the",
-                   "a", "an", "in", "produced", "produces", "induced", "induces", "showed", "shows", "reflects",
-                   "reflected", "an", "by", ",", "(", ":"}
+# a word of change opens a process name only as an adjective ("caused impaired magnesium absorption",
+# "the reduced renal clearance"): after these, not after a subject or "and" ("omeprazole impaired
+# magnesium absorption", "... and increased platelet aggregation" are verbs)
+CHANGE_OPENERS = {"impaired", "reduced", "increased", "decreased", "enhanced", "diminished"}
+_CHANGE_AFTER = {"caused", "causes", "cause", "causing", "to", "with", "of", "by", "from", "the", "a", "an", "in",
+                 "produced", "produces", "induced", "induces", "showed", "shows", "reflects", "reflected", "(",
+                 ":", "this", "that", "whose", "his", "her", "their", "its"}
 
 
-def _impaired_modifier(doc: Doc, i: int) -> bool:
-    return doc[i].lower_ == "impaired" and (i == 0 or doc[i - 1].lower_ in _IMPAIRED_AFTER)
+# after "and" / a comma, only before a verb of its own: "..., and impaired absorption led to ..."
+_NOUN_PHRASE_VERBS = VERB_FORMS | {"led", "leads", "lead", "results", "resulted", "result", "was", "were", "is",
+                                   "are", "persists", "persisted", "may", "can", "might", "then", "in", "also"}
+
+
+def _change_opener(doc: Doc, i: int, head: int) -> bool:
+    if doc[i].lower_ not in CHANGE_OPENERS:
+        return False
+    prev = doc[i - 1].lower_ if i > 0 else ""
+    if prev in {"and", "or", ","}:
+        return head + 1 < len(doc) and doc[head + 1].lower_ in _NOUN_PHRASE_VERBS
+    return i == 0 or prev in _CHANGE_AFTER
 
 
 def _enzyme_activity(doc: Doc, start: int, head: int, inner: list[Span]) -> bool:
@@ -112,7 +125,7 @@ class ProcessMatcher:
             while start > 0 and tok.i - start < 3:
                 prev = doc[start - 1]
                 if not _is_modifier(prev):
-                    if _impaired_modifier(doc, start - 1) and start < tok.i:
+                    if _change_opener(doc, start - 1, tok.i) and start < tok.i:
                         start -= 1      # "caused impaired intestinal magnesium absorption"
                     break
                 start -= 1
@@ -227,7 +240,7 @@ def _unify(doc: Doc, spans: list[Span]) -> list[Span]:
             continue
         # (not "impaired magnesium absorption": the impairment is no modifier of the same process)
         shorter = [c for c, n in names.items() if c != curie and name.endswith(" " + n) and c not in same
-                   and not name.startswith("impaired ")]
+                   and name.split(" ", 1)[0] not in CHANGE_OPENERS]
         if shorter:
             same[curie] = max(shorter, key=lambda c: len(names[c]))
     if not same:

@@ -1072,3 +1072,32 @@ def test_a_sentence_opener_is_no_part_of_a_process_name(extractor):
                                                                          "oxidative route, more drug is shunted."))
     names = [e.label.lower() for e in ex.entities if e.type == "process"]
     assert names == ["xanthine oxidase inhibition"], names
+
+
+@pytest.mark.parametrize("text, subj, pred, obj, rule", [
+    ("We attribute the encephalopathy to baclofen.", "baclofen", "causes", "encephalopathy", "cause_marker"),
+    ("In chronic kidney disease the reduced renal clearance leads to baclofen accumulation.",
+     "reduced renal clearance", "causes", "baclofen accumulation", "active_verb"),
+    # "A with B after X": X brings on A too
+    ("Agranulocytosis with febrile neutropenic tonsillitis seven weeks after starting carbimazole.", "carbimazole",
+     "causes", "agranulocytosis", "temporal"),
+    # a second verb of the clause's subject
+    ("Hypothyroidism followed four months later and was treated with levothyroxine.", "levothyroxine", "treats",
+     "hypothyroidism", "treat_marker"),
+    ("Irritable bowel syndrome is a common cause of abdominal pain and may be related to disordered "
+     "gastrointestinal motility.",
+     "irritable bowel syndrome", "associated_with", "motility", "association"),
+])
+def test_readings_from_held_out_pair_27_28(extractor, text, subj, pred, obj, rule):
+    claims = claims_with_rules(extractor, text)
+    assert reads(claims, subj, pred, obj, rule), claims
+
+
+def test_second_verb_after_and_needs_a_mention_opening_the_clause(extractor):
+    claims = claims_with_rules(extractor, "He presented after six hours with mild hypotension and was treated with "
+                                          "activated charcoal.")
+    assert not any(p == "treats" for s, p, o, n, r in claims), claims
+    # "and increased X" after a drug is its verb, not a process "increased X"
+    claims = claims_with_rules(extractor, "Pantoprazole caused impaired intestinal magnesium absorption, and "
+                                          "impaired intestinal magnesium absorption led to hypomagnesaemia.")
+    assert not any(p == "decreases" for s, p, o, n, r in claims), claims

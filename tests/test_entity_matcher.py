@@ -104,3 +104,12 @@ def test_case_report_wordings_of_common_findings(nlp):
     ents = _dictionary_ents(nlp, "Faecal calprotectin was high; alcohol misuse was denied.")
     assert ents["Faecal calprotectin"] == ("lab_marker", "MESH:D019200"), ents
     assert ents["alcohol misuse"] == ("disease", "MONDO:0002046"), ents
+
+
+def test_predicated_y_adjectives_and_the_coma_scale(nlp):
+    ents = _dictionary_ents(nlp, "He became drowsy after the dose increase and felt dizzy; his GCS was 6.")
+    assert ents["drowsy"] == ("disease", "HP:0002329"), ents
+    assert ents["dizzy"][0] == "disease", ents
+    assert ents["GCS"] == ("lab_marker", "MESH:D015600"), ents
+    # only predicated, and only a condition: "the therapy" stays no concept
+    assert "therapy" not in _dictionary_ents(nlp, "The therapy was stopped.")
