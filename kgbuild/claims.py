@@ -193,6 +193,8 @@ RULE_CONFIDENCE = {
 # "the raised CK reflected hydroxychloroquine myopathy": the condition raised the marker
 REFLECT_VERBS = verb_forms("reflect")
 ATTRIBUTE_VERBS = verb_forms("attribute")
+# a judgement between the subject and "the cause": "X was not considered (to be) the cause of Y"
+JUDGED_WORDS = {"considered", "thought", "felt", "deemed", "believed", "judged", "to", "be"}
 # "capecitabine is converted to fluorouracil", "P450 enzymes convert ifosfamide to chloroacetaldehyde":
 # the drug raises its metabolite
 CONVERSION_VERBS = verb_forms("convert metabolise metabolize hydrolyse hydrolyze biotransform degrade")
@@ -887,7 +889,9 @@ class ClaimExtractor:
                     left = self._left_subject(doc, args, i, sent, CAUSAL_SUBJECT, skip_preps=False)
                     right = self._right_objects(doc, args, i + width, sent, CAUSAL_SUBJECT, max_gap=4)
                     if left is not None and right:
-                        emit(left, pred, right[0], "association", (i, i + width))
+                        # "Bisoprolol and tamsulosin are not associated with Y": each of them
+                        for lf in [*self._coordinated_before(doc, args, left), left]:
+                            emit(lf, pred, right[0], "association", (i, i + width))
                     continue
                 obj = self._left_subject(doc, args, i, sent, CONDITION | MEASURABLE, skip_preps=False)
                 subj_r = self._right_objects(doc, args, i + width, sent, CAUSAL_SUBJECT, max_gap=4)
@@ -1012,7 +1016,8 @@ class ClaimExtractor:
             if low in AGENT_NOUNS and nxt == "of":
                 j = k - 1
                 while j >= 0 and (toks[j] in AGENT_NOUN_MODIFIERS or toks[j] in BE_AUX or toks[j] in ADVERBS
-                                  or toks[j] == "as" or toks[j] in ORDINALS):   # "the second most common cause"
+                                  or toks[j] == "as" or toks[j] in ORDINALS   # "the second most common cause"
+                                  or toks[j] in JUDGED_WORDS):      # "was not considered (to be) the cause"
                     j -= 1
                 if j < k - 1 and j >= 0 and any(toks[x] in BE_AUX or toks[x] == "as" for x in range(j + 1, k)):
                     # the mention right before, or the one in the parentheses closing there

@@ -1101,3 +1101,13 @@ def test_second_verb_after_and_needs_a_mention_opening_the_clause(extractor):
     claims = claims_with_rules(extractor, "Pantoprazole caused impaired intestinal magnesium absorption, and "
                                           "impaired intestinal magnesium absorption led to hypomagnesaemia.")
     assert not any(p == "decreases" for s, p, o, n, r in claims), claims
+
+
+def test_judged_causes_and_coordinated_associations(extractor):
+    claims = claims_with_rules(extractor, "Amiodarone was thought to be the cause of the hypothyroidism.")
+    assert reads(claims, "amiodarone", "causes", "hypothyroidism", "agent_noun"), claims
+    claims = claims_with_rules(extractor, "Lansoprazole was not considered the cause of the diarrhoea.")
+    assert reads(claims, "lansoprazole", "causes", "diarrh", "agent_noun", negated=True), claims
+    claims = claims_with_rules(extractor, "Bisoprolol and tamsulosin are not associated with hypomagnesaemia.")
+    for drug in ("bisoprolol", "tamsulosin"):
+        assert reads(claims, drug, "associated_with", "hypomagnesemia", "association", negated=True), claims
