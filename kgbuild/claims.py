@@ -1034,9 +1034,6 @@ class ClaimExtractor:
                 if subj is not None and objs:
                     emit(subj, "biomarker_for", objs[0], "biomarker", (i, i + 1))
                 continue
-            # "consumptive coagulopathy, which can complicate severe CRS": the complicated condition
-            # caused its complication. Not "complicated by" ("lithium toxicity complicated by ... acute
-            # kidney injury" lists what came with it, whichever way the causes ran)
             if low in REFLECT_VERBS:
                 self._reflected(doc, args, i, sent, emit)
                 continue
@@ -1050,6 +1047,9 @@ class ClaimExtractor:
                         for o in objs:
                             emit(sj, "causes", o, "cause_marker", (i, i + 1))
                 continue
+            # "consumptive coagulopathy, which can complicate severe CRS": the complicated condition
+            # caused its complication. Not "complicated by" ("lithium toxicity complicated by ... acute
+            # kidney injury" lists what came with it, whichever way the causes ran)
             if low in COMPLICATE_VERBS:
                 conditions = CONDITION - {"process"}
                 complication = self._left_subject(doc, args, i, sent, conditions)

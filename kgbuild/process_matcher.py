@@ -47,8 +47,8 @@ _NOT_MODIFIER = {
     "new",
     # closed-class words that may open a sentence before a process ("When xanthine oxidase inhibition ...")
     "when", "while", "if", "because", "since", "although", "though", "after", "before", "where", "whereas",
-    "once", "until", "unless", "thus", "hence", "therefore", "however", "but", "so", "then", "only", "even",
-    "all", "each", "every", "no", "not", "nor", "either", "neither", "what", "whose", "how", "why",
+    "once", "until", "unless", "thus", "hence", "therefore", "however", "but", "so", "only", "even",
+    "all", "each", "every", "nor", "either", "neither", "what", "whose", "how", "why",
 }
 _WORD = re.compile(r"^[A-Za-z][A-Za-z0-9\-\*:]*$")
 
@@ -74,8 +74,9 @@ _CHANGE_AFTER = {"caused", "causes", "cause", "causing", "to", "with", "of", "by
                  ":", "this", "that", "whose", "his", "her", "their", "its"}
 
 
-# after "and" / a comma, only before a verb of its own: "..., and impaired absorption led to ..."
-_NOUN_PHRASE_VERBS = VERB_FORMS | {"led", "leads", "lead", "results", "resulted", "result", "was", "were", "is",
+# after "and" / a comma, only where the phrase is a clause's subject, its predicate right after it:
+# "..., and impaired absorption led to ..."
+_PREDICATE_OPENERS = VERB_FORMS | {"led", "leads", "lead", "results", "resulted", "result", "was", "were", "is",
                                    "are", "persists", "persisted", "may", "can", "might", "then", "in", "also"}
 
 
@@ -84,7 +85,7 @@ def _change_opener(doc: Doc, i: int, head: int) -> bool:
         return False
     prev = doc[i - 1].lower_ if i > 0 else ""
     if prev in {"and", "or", ","}:
-        return head + 1 < len(doc) and doc[head + 1].lower_ in _NOUN_PHRASE_VERBS
+        return head + 1 < len(doc) and doc[head + 1].lower_ in _PREDICATE_OPENERS
     return i == 0 or prev in _CHANGE_AFTER
 
 
@@ -113,11 +114,11 @@ class ProcessMatcher:
         # a name the statistical NER kept unlinked gives way to the process it names ("Tubular injury")
         covered = {t for e in ents if not is_unlinked(e) for t in range(e.start, e.end)}
         # a one-word process the vocabulary names is a head too: "epithelial apoptosis"
-        heads = {e.start for e in ents if e.label_ == "process" and len(e) == 1}
+        named_heads = {e.start for e in ents if e.label_ == "process" and len(e) == 1}
         new, nested = [], list(doc.spans.get("kgbuild_nested", []))
         for tok in doc:
             head = tok.lower_.replace("-", "")
-            if head not in PROCESS_HEADS or (tok.i in covered and tok.i not in heads) or tok.i == 0:
+            if head not in PROCESS_HEADS or (tok.i in covered and tok.i not in named_heads) or tok.i == 0:
                 continue
             if head in PRODUCT_HEADS and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "of":
                 continue        # "hepatic synthesis of CRP": what is made is named after "of"

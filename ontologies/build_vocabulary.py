@@ -484,13 +484,12 @@ class Builder:
         src = self.src
         chebi2db = collections.defaultdict(list)
         name2db = collections.defaultdict(list)
+        compact2db = collections.defaultdict(list)       # by the first (preferred) name only
         for dbid, v in sorted(src.drugbank.items()):
             for c in v["chebi"]:
                 chebi2db[c].append(dbid)
             for n in v["names"]:
                 name2db[n.lower()].append(dbid)
-        compact2db = collections.defaultdict(list)
-        for dbid, v in sorted(src.drugbank.items()):
             for n in v["names"][:1]:
                 compact2db[compact_name(n)].append(dbid)
         mesh2db: dict[str, list[str]] = collections.defaultdict(list)

@@ -20,6 +20,12 @@ def claims_of(extractor: Extractor, text: str) -> list[tuple[str, str, str, bool
     return [(label[c.subject], c.predicate, label[c.object], c.negated, c.hedged) for c in ex.claims]
 
 
+def processes_of(extractor: Extractor, text: str) -> list[str]:
+    """The (lower-cased) labels of the process entities extracted from `text`."""
+    ex = extractor.from_document(Document(id="t", source="t.txt", text=text))
+    return [e.label.lower() for e in ex.entities if e.type == "process"]
+
+
 def has(claims, subj, pred, obj, negated=False, hedged=None):
     for s, p, o, n, h in claims:
         if subj in s and obj in o and p == pred and n == negated and (hedged is None or h == hedged):
@@ -916,9 +922,7 @@ def test_unnamed_formations_and_depositions_are_processes(extractor):
     assert reads(claims, "reactive metabolite formation", "causes", "covalent binding", "active_verb"), claims
     assert reads(claims, "reactive metabolite formation", "causes", "mitochondrial injury", "active_verb"), claims
     # a named substance keeps its name: "uric acid formation" is (a change in) uric acid
-    ex = extractor.from_document(Document(id="t", source="t.txt",
-                                          text="Allopurinol prevents new uric acid formation."))
-    assert not any(e.type == "process" for e in ex.entities), [(e.label, e.type) for e in ex.entities]
+    assert not processes_of(extractor, "Allopurinol prevents new uric acid formation.")
 
 
 @pytest.mark.parametrize("text, subj, obj", [
@@ -963,9 +967,7 @@ def test_enzyme_activity_and_named_inactivation_are_processes(extractor):
     assert reads(claims, "nitrous oxide", "causes", "vitamin b12 inactivation", "active_verb"), claims
     assert reads(claims, "vitamin b12 inactivation", "causes", "methionine synthase inhibition", "active_verb"), claims
     # no enzyme, no process: "disease activity", and an assay the vocabulary names stays a lab marker
-    ex = extractor.from_document(Document(id="t", source="t.txt",
-                                          text="Disease activity was low. Serum lipase activity rose."))
-    assert not any(e.type == "process" for e in ex.entities), [(e.label, e.type) for e in ex.entities]
+    assert not processes_of(extractor, "Disease activity was low. Serum lipase activity rose.")
 
 
 @pytest.mark.parametrize("text, subj, obj, rule", [
@@ -1068,9 +1070,8 @@ def test_a_marker_without_its_change_reflects_nothing(extractor):
 
 
 def test_a_sentence_opener_is_no_part_of_a_process_name(extractor):
-    ex = extractor.from_document(Document(id="t", source="t.txt", text="When xanthine oxidase inhibition closes the "
-                                                                         "oxidative route, more drug is shunted."))
-    names = [e.label.lower() for e in ex.entities if e.type == "process"]
+    names = processes_of(extractor, "When xanthine oxidase inhibition closes the oxidative route, more drug is "
+                                    "shunted.")
     assert names == ["xanthine oxidase inhibition"], names
 
 
