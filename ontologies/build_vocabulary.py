@@ -46,6 +46,16 @@ TYPES = ("drug", "cytokine", "lab_marker", "disease", "process", "chemical", "ge
 MAB_TREE = "D12.776.124.486.485.114.224"          # Antibodies, Monoclonal
 VACCINE_TREE = "D20.215.894"                        # Vaccines
 PHARM_ACTION_TREE = "D27.505"                       # Pharmacologic Actions (drug classes)
+# what a substance does or is used for, never what it is: Chemical Actions and Uses (D27: "Chelating
+# Agents", "Contrast Media", "Carcinogens"), Hormone Antagonists (D06.347: "Antithyroid Agents") and
+# Biological Factors' Antioxidants (D23.063). A descriptor filed only there, and under one of the
+# drug-like branches (every tree but D27's specialty, industrial and toxic uses), names a drug class;
+# one filed under those other uses only ("Solvents", "Pesticides") stays out of the vocabulary.
+# Diagnostic agents (D27.505.259: "Contrast Media") stay what they were: a report names them as the
+# substance given ("iodinated contrast" before contrast nephropathy).
+FUNCTION_TREES = ("D27", "D06.347", "D23.063")
+DRUG_FUNCTION_TREES = (PHARM_ACTION_TREE, "D06.347", "D23.063")
+DIAGNOSTIC_AGENT_TREE = "D27.505.259"
 CYTOKINE_TREE = "D12.644.276.374"                   # Cytokines
 DOSAGE_FORM_TREE = "D26.255"                        # Dosage Forms (tablets, injections...)
 # ChEBI classes of basic molecules: DrugBank lists many of them (elements, amino acids, sugars, fatty acids),
@@ -618,8 +628,11 @@ class Builder:
             if any(t.startswith(CYTOKINE_TREE) for t in trees) and not self.drugbank_for(rec):
                 return "cytokine"
             d_trees = [t for t in trees if t.startswith("D")]
-            if all(t.startswith(PHARM_ACTION_TREE) or t in (VACCINE_TREE, MAB_TREE) for t in d_trees):
-                return "drug_class"     # "Anticoagulants", "Vaccines": classes, not drugs
+            if all(t.startswith(PHARM_ACTION_TREE) or t in (VACCINE_TREE, MAB_TREE) for t in d_trees) or (
+                    all(t.startswith(FUNCTION_TREES) for t in d_trees) and
+                    any(t.startswith(DRUG_FUNCTION_TREES) for t in d_trees) and
+                    not any(t.startswith(DIAGNOSTIC_AGENT_TREE) for t in d_trees)):
+                return "drug_class"     # "Anticoagulants", "Vaccines", "Antioxidants": classes, not drugs
             chebis = self.mesh_chebi.get(rec.id, [])
             chebi_drug = any(c in self.src.chebi_drug for c in chebis)
             special = any(t.startswith((MAB_TREE, VACCINE_TREE, PHARM_ACTION_TREE)) for t in trees)

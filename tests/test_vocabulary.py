@@ -212,6 +212,18 @@ def test_typed_lookups(vocab, text, type_):
     assert one(vocab, text).type == type_
 
 
+@pytest.mark.parametrize("text", ["antioxidants", "antithyroid drugs", "chelating agents", "alkylating agents",
+                                  "antimetabolites", "androgen antagonists", "leukotriene antagonists"])
+def test_what_a_substance_does_names_a_class(vocab, text):
+    # MeSH files these only under what substances do (Chemical Actions and Uses, Hormone Antagonists,
+    # Antioxidants): classes, never one drug, though MeSH's pharmacologic-action tree is not their only one
+    assert one(vocab, text).type == "drug_class"
+
+
+def test_contrast_media_stay_the_substance_given(vocab):
+    assert one(vocab, "contrast media").type == "drug"
+
+
 def test_glucose_lab_vs_dextrose_drug(vocab):
     assert one(vocab, "glucose").type == "lab_marker"
     assert one(vocab, "dextrose").type == "drug"
