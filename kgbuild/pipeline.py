@@ -1,6 +1,7 @@
 """The spaCy pipeline: scispaCy tokenizer → sentences → vocabulary NER → statistical NER
-(kgbuild/ner.py, grounded to the vocabulary) → abbreviations → ConText → claims → relation
-classifier (kgbuild/relations.py) → coreference (kgbuild/coreference.py). Every stage is a
+(kgbuild/ner.py, grounded to the vocabulary) → MeSH supplementary chemicals
+(kgbuild/supplementary.py) → processes → abbreviations → ConText → claims → relation classifier
+(kgbuild/relations.py) → coreference (kgbuild/coreference.py). Every stage is a
 registered component, so the pipeline can be inspected, reordered or extended like any spaCy
 pipeline (`nlp.pipe_names`)."""
 from __future__ import annotations
@@ -20,11 +21,13 @@ from . import (  # noqa: F401
     process_matcher,
     relations,
     sentences,
+    supplementary,
     tokenization,
 )
 
 PIPE_NAMES = ("kgbuild_compound_splitter", "kgbuild_sentencizer", "kgbuild_vocabulary_matcher",
-              "kgbuild_statistical_ner", "kgbuild_process_matcher", "abbreviation_detector",
+              "kgbuild_statistical_ner", "kgbuild_supplementary_matcher", "kgbuild_process_matcher",
+              "abbreviation_detector",
               "kgbuild_abbreviation_linker", "kgbuild_context", "kgbuild_claims",
               "kgbuild_relations", "kgbuild_coreference")
 

@@ -555,6 +555,10 @@ class Vocabulary:
             i = self._by_id.get(f"{pre.upper()}:{local}")
             if i is None and pre.upper() in ("MESH", "MSH"):
                 i = self._by_id.get(f"MESH:{local}")
+                if i is None and local.startswith("C"):
+                    # a supplementary chemical the vocabulary leaves out (kgbuild/supplementary.py)
+                    from .supplementary import SupplementaryChemicals
+                    return SupplementaryChemicals.load().concept(f"MESH:{local}")
         return self.concepts[i] if i is not None else None
 
     def lookup_normalized(self, key: str, cs_key: str) -> list[Concept]:

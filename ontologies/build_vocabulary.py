@@ -1181,6 +1181,63 @@ def write_vocabulary(rows: list[dict], path: Path, stops: set[str] = frozenset()
     return data
 
 
+# MeSH supplementary chemicals the vocabulary leaves out (research compounds, metabolites, reagents:
+# "loreclezole", "SK&F 82958", "cresyl violet"): filed under small-molecule or chemical-use trees, and
+# under no protein, enzyme, nucleic-acid or antigen tree. A name must be 3-40 characters, belong to one
+# record only and be no vocabulary name; and it must look like a chemical's: six letters or more, or
+# a code ("KF 17837", "A-86929": two letters or more and three digits, or one letter and four), so
+# short forms such as "SHAM", "APPT" or "P300" (also ordinary words, abbreviations and an EEG wave)
+# stay out, as do one-word names the vocabulary uses inside a condition's name ("antral").
+SUPPLEMENTARY_TREES = SMALL_MOLECULE_TREES + ("D27",)
+SUPPLEMENTARY_EXCLUDED_TREES = ("D12.776", "D08.811", "D13.444", "D23.050")
+_SUPPLEMENTARY_CODE = re.compile(r"(?:[a-z]{2,6} ?\d{3,7}|[a-z] ?\d{4,7})[a-z]?")
+
+
+def supplementary_chemicals(src: Sources, rows: list[dict]) -> list[tuple[str, str, list[str]]]:
+    """(MeSH id, label, normalised names) of each supplementary chemical record with a usable name."""
+    # (a vocabulary concept with no name to match, its systematic ones left out, is no reason to skip:
+    # "5,7-dichlorokynurenic acid" is CHEBI:107660's label only, and the matcher maps the record to it)
+    known_ids = {x for r in rows if r["synonyms"] for x in [r["curie"], *r["xrefs"]] if x.startswith("MESH:")}
+    known_names = {normalize_term(s.lstrip(CASE_SENSITIVE_MARK)) for r in rows for s in r["synonyms"]}
+    condition_words = {w for r in rows if r["type"] in ("disease", "process") for s in r["synonyms"]
+                       for w in normalize_term(s.lstrip(CASE_SENSITIVE_MARK)).split()}
+    owners: dict[str, set[str]] = collections.defaultdict(set)
+    records = {}
+    for mid, rec in src.mesh.items():
+        if not mid.startswith("C") or f"MESH:{mid}" in known_ids:
+            continue
+        trees = [t for m in rec.mapped if m in src.mesh for t in src.mesh[m].trees]
+        if not any(t.startswith(SUPPLEMENTARY_TREES) for t in trees) or \
+                any(t.startswith(SUPPLEMENTARY_EXCLUDED_TREES) for t in trees):
+            continue
+        names = set()
+        for name in [rec.label, *rec.synonyms]:
+            key = normalize_term(name)
+            letters = sum(c.isalpha() for c in key)
+            if 3 <= len(name) <= 40 and key not in known_names and key not in condition_words and \
+                    (letters >= 6 or _SUPPLEMENTARY_CODE.fullmatch(key)):
+                names.add(key)
+                owners[key].add(mid)
+        if names:
+            records[mid] = (rec.label, names)
+    out = []
+    for mid, (label, names) in sorted(records.items()):
+        unique = sorted(n for n in names if len(owners[n]) == 1)
+        if unique:
+            out.append((f"MESH:{mid}", label, unique))
+    return out
+
+
+def write_supplementary(records: list[tuple[str, str, list[str]]], path: Path) -> None:
+    """One line per record: MeSH CURIE TAB label TAB normalised name|name (gzip, reproducible bytes)."""
+    data = "".join(f"{c}\t{label.replace(chr(9), ' ')}\t{'|'.join(names)}\n"
+                   for c, label, names in records).encode("utf-8")
+    with open(path, "wb") as raw:
+        with gzip.GzipFile(filename="mesh_supplementary.tsv", mode="wb", fileobj=raw, mtime=0,
+                           compresslevel=9) as gz:
+            gz.write(data)
+
+
 def hierarchy_edges(src: Sources) -> dict[str, list[str]]:
     """is_a parents of every condition term: HP and MONDO from their own is_a, MeSH disease
     descriptors (trees C, F03) from their tree numbers. The runtime reads them to tell a broader
@@ -1256,7 +1313,9 @@ def write_sources(src: Sources, rows: list[dict], stats, path: Path, vocab_path:
         "the code, else MESH/HGNC; disease: MONDO when MONDO links to the MeSH heading, else MESH, else HP "
         "(MONDO-only clinical terms keep their MONDO id); process: MESH or GO. `KGBUILD:` marks the few curated "
         "concepts with no public identifier in these sources (VITT, ICANS, anti-PF4 antibodies, ...).",
-        "* `type`: drug, cytokine, lab_marker, disease, process, chemical (no adverse_event: the NLP stage decides "
+        "* `type`: drug, cytokine, lab_marker, disease, process, chemical, drug_class (a MeSH descriptor filed only "
+        "under what substances do: pharmacologic actions, chemical uses, hormone antagonists, antioxidants; "
+        "diagnostic agents excepted) (no adverse_event: the NLP stage decides "
         "that from context).",
         "* `label`: display name.",
         "* `synonyms`: `|`-separated names to match (label included when matchable). A leading `=` marks a "
@@ -1283,6 +1342,20 @@ def write_sources(src: Sources, rows: list[dict], stats, path: Path, vocab_path:
         "descriptors one tree level up. Terms keep their source ids (HP:..., MONDO:..., MESH:...); "
         "`kgbuild/hierarchy.py` climbs from all of a concept's ids (CURIE and xrefs). "
         "kgbuild/coreference.py reads it to resolve \"the swelling\" to the angioedema a report named.",
+        "",
+        "## MeSH supplementary chemicals",
+        "",
+        "`kgbuild/data/mesh_supplementary.tsv.gz` (same build, same MeSH source): the supplementary "
+        "chemical records the vocabulary leaves out (research compounds, metabolites, reagents: "
+        "\"loreclezole\", \"SK&F 82958\", \"cresyl violet\"), one line per record, `MeSH CURIE  label  "
+        "name|name` (names normalised as the matcher normalises text). Kept: records whose mapped "
+        "descriptors lie in small-molecule or chemical-use trees (D01-D04, D06, D09, D10, D12.125, D13, "
+        "D27) and in no protein, enzyme, nucleic-acid or antigen tree (D12.776, D08.811, D13.444, "
+        "D23.050); names of 3-40 characters that one record alone has, that are no vocabulary name and "
+        "no word of a condition's name, with six letters or more, or shaped like a code (\"KF 17837\"). "
+        "A record the vocabulary already names is left out; one it carries only as an xref, with no "
+        "name to match (systematic names are not indexed), stays, and `kgbuild/supplementary.py` maps "
+        "it to that concept.",
         "",
         "## Contents of this build",
         "",
@@ -1326,6 +1399,10 @@ def main(argv=None):
     edges = hierarchy_edges(src)
     write_hierarchy(edges, args.out.with_name("hierarchy.tsv.gz"))
     log(f"wrote hierarchy.tsv.gz: {len(edges):,} condition terms with is_a parents")
+    supplementary = supplementary_chemicals(src, rows)
+    write_supplementary(supplementary, args.out.with_name("mesh_supplementary.tsv.gz"))
+    b.stats["supplementary_chemicals"] = len(supplementary)
+    log(f"wrote mesh_supplementary.tsv.gz: {len(supplementary):,} supplementary chemical records")
     write_sources(src, rows, b.stats, args.sources_md, args.out, args.seed)
     counts = collections.Counter(r["type"] for r in rows)
     log(f"wrote {args.out} ({args.out.stat().st_size:,} bytes): {len(rows):,} concepts {dict(counts)} "

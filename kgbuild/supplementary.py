@@ -1,0 +1,180 @@
+"""MeSH supplementary chemicals: the names the vocabulary leaves out, matched exactly.
+
+Abstracts name research compounds, metabolites and reagents ("loreclezole", "SK&F 82958", "cresyl
+violet", "alpha-hydroxymetoprolol") that MeSH records only as supplementary concepts. The
+vocabulary keeps the supplementary records that are drugs (DrugBank, ChEBI drugs, antibodies,
+vaccines); about 118,000 other chemical records are in ``kgbuild/data/mesh_supplementary.tsv.gz``
+(written by ``ontologies/build_vocabulary.py``: which records and names, and why, are documented
+there), read once per process on first use.
+
+The component runs after the dictionary and the statistical NER: over the tokens that no grounded
+entity covers it matches the records' names, longest first, and a model span left unlinked
+(``KGBUILD:unlinked_…``) gives way to a name it overlaps. Matches are ``chemical`` entities under
+their MeSH CURIE; `Vocabulary.get` knows their labels. ``KGBUILD_SUPPLEMENTARY=0`` turns it off.
+"""
+
+import gzip
+import hashlib
+import os
+import pickle
+import threading
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from .vocabulary import Concept, Vocabulary, _cache_dir, normalize_term
+
+DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "mesh_supplementary.tsv.gz"
+MAX_TOKENS = 8
+# A name right before these heads is part of a protein's name ("dihydrofolate reductase", "GABA-B
+# receptor"), or of an antibody's: no chemical mention of its own.
+_PROTEIN_HEADS = {"receptor", "receptors", "transporter", "transporters", "channel", "channels",
+                  "antibody", "antibodies", "protein", "proteins", "binding"}
+# words ending in -ase that name no enzyme
+_NOT_ENZYMES = {"base", "bases", "case", "cases", "phase", "phases", "increase", "increases", "decrease",
+                "decreases", "release", "releases", "disease", "diseases", "ease", "cease", "phrase", "purchase"}
+
+
+def _protein_head(word: str) -> bool:
+    """"reductase", "kinase", "receptor": the head of a protein's name."""
+    return word in _PROTEIN_HEADS or word.endswith(("ase", "ases")) and word not in _NOT_ENZYMES
+_LOCK = threading.Lock()
+_LOADED: dict[Path, "SupplementaryChemicals"] = {}
+
+
+def enabled() -> bool:
+    return os.environ.get("KGBUILD_SUPPLEMENTARY", "1").lower() not in ("0", "false", "no", "off")
+
+
+class SupplementaryChemicals:
+    """Normalised name -> MeSH CURIE, and CURIE -> label, of the supplementary chemical records."""
+
+    def __init__(self, names: dict[str, str], labels: dict[str, str]):
+        self.names = names
+        self.labels = labels
+        # the first word of every name: most tokens start none, and are passed over at once
+        self.first_words = {n.partition(" ")[0] for n in names}
+
+    @classmethod
+    def from_file(cls, path: Path) -> "SupplementaryChemicals":
+        names: dict[str, str] = {}
+        labels: dict[str, str] = {}
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                curie, label, ns = line.rstrip("\n").split("\t")
+                labels[curie] = label
+                for n in ns.split("|"):
+                    names[n] = curie
+        return cls(names, labels)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "SupplementaryChemicals":
+        """The shipped records, read once per process (empty if the file is missing). A pickle is
+        kept next to the vocabulary's (`kgbuild.vocabulary`), keyed by the file's sha256: it loads
+        in about 0.1 s, the file in about 0.3 s."""
+        path = path or DEFAULT_PATH
+        with _LOCK:
+            if path not in _LOADED:
+                if not path.exists():
+                    _LOADED[path] = cls({}, {})
+                    return _LOADED[path]
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()[:24]
+                pkl = _cache_dir() / f"supplementary-{digest}.pkl"
+                try:
+                    with open(pkl, "rb") as fh:
+                        names, labels, first_words = pickle.load(fh)
+                    chemicals = cls.__new__(cls)
+                    chemicals.names, chemicals.labels, chemicals.first_words = names, labels, first_words
+                except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
+                    chemicals = cls.from_file(path)
+                    try:
+                        pkl.parent.mkdir(parents=True, exist_ok=True)
+                        tmp = pkl.with_suffix(f".{os.getpid()}.tmp")
+                        with open(tmp, "wb") as fh:
+                            pickle.dump((chemicals.names, chemicals.labels, chemicals.first_words), fh,
+                                        protocol=pickle.HIGHEST_PROTOCOL)
+                        os.replace(tmp, pkl)
+                    except OSError:
+                        pass
+                _LOADED[path] = chemicals
+            return _LOADED[path]
+
+    def concept(self, curie: str) -> Concept | None:
+        label = self.labels.get(curie)
+        return Concept(curie=curie, type="chemical", label=label, synonyms=[label]) if label else None
+
+
+class SupplementaryMatcher:
+    def __init__(self, nlp: Language, name: str, vocabulary: Vocabulary | None = None):
+        self.name = name
+        self.vocabulary = vocabulary or Vocabulary.load()
+        self._chemicals: SupplementaryChemicals | None = None
+        self._norm_cache: dict[str, str] = {}
+
+    @property
+    def chemicals(self) -> SupplementaryChemicals:
+        if self._chemicals is None:
+            self._chemicals = SupplementaryChemicals.load()
+        return self._chemicals
+
+    def _norm(self, text: str) -> str:
+        n = self._norm_cache.get(text)
+        if n is None:
+            n = normalize_term(text)
+            if len(self._norm_cache) < 200_000:
+                self._norm_cache[text] = n
+        return n
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not enabled() or not len(doc):
+            return doc
+        chemicals = self.chemicals
+        if not chemicals.names:
+            return doc
+        covered = set()
+        for e in doc.ents:
+            if not e.kb_id_.startswith("KGBUILD:unlinked_"):
+                covered.update(range(e.start, e.end))
+        norms = [self._norm(t.text) if not (t.is_space or t.is_punct) else "" for t in doc]
+        matches = []
+        i, n = 0, len(doc)
+        while i < n:
+            if i in covered or not norms[i] or norms[i].partition(" ")[0] not in chemicals.first_words:
+                i += 1
+                continue
+            hit = None
+            end = i + 1
+            while end < min(n, i + MAX_TOKENS) and end not in covered and not doc[end].is_space and \
+                    "\n" not in doc[end].text:
+                end += 1
+            for j in range(end, i, -1):
+                if not norms[j - 1]:
+                    continue            # a name never ends in punctuation
+                key = " ".join(x for x in norms[i:j] if x)
+                curie = chemicals.names.get(key) if key not in self.vocabulary.stopped else None
+                if curie is not None and j < n and _protein_head(doc[j].lower_):
+                    break
+                if curie is not None:
+                    # a record a vocabulary concept carries as an xref (one the vocabulary has no
+                    # name of its own to match) takes that concept's CURIE and type
+                    concept = self.vocabulary.get(curie)
+                    hit = Span(doc, i, j, label=concept.type if concept else "chemical",
+                               kb_id=concept.curie if concept else curie)
+                    break
+            if hit is not None:
+                matches.append(hit)
+                i = hit.end
+            else:
+                i += 1
+        if matches:
+            taken = {t for m in matches for t in range(m.start, m.end)}
+            kept = [e for e in doc.ents if not any(t in taken for t in range(e.start, e.end))]
+            doc.ents = filter_spans(kept + matches)
+        return doc
+
+
+@Language.factory("kgbuild_supplementary_matcher", default_config={})
+def make_supplementary_matcher(nlp: Language, name: str) -> SupplementaryMatcher:
+    return SupplementaryMatcher(nlp, name)
