@@ -32,6 +32,8 @@ MAX_TOKENS = 8
 # receptor"), or of an antibody's: no chemical mention of its own.
 _PROTEIN_HEADS = {"receptor", "receptors", "transporter", "transporters", "channel", "channels",
                   "antibody", "antibodies", "protein", "proteins", "binding"}
+# a drug concept named for a class of salts by their anion ("Acetates", "Sulfates", "Nitrites")
+_ANION_CLASSES = ("ates", "ides", "ites")
 # words ending in -ase that name no enzyme
 _NOT_ENZYMES = {"base", "bases", "case", "cases", "phase", "phases", "increase", "increases", "decrease",
                 "decreases", "release", "releases", "disease", "diseases", "ease", "cease", "phrase", "purchase"}
@@ -127,31 +129,51 @@ class SupplementaryMatcher:
                 self._norm_cache[text] = n
         return n
 
+    def _yields(self, ent: Span) -> bool:
+        """Whether a longer supplementary name may contain this entity: an analyte or a chemical, or a
+        drug concept named for a class of salts by their anion ("Acetates": "retinyl acetate")."""
+        if ent.label_ in ("chemical", "lab_marker"):
+            return True
+        concept = self.vocabulary.get(ent.kb_id_) if ent.label_ == "drug" else None
+        return concept is not None and concept.label.lower().endswith(_ANION_CLASSES)
+
     def __call__(self, doc: Doc) -> Doc:
         if not enabled() or not len(doc):
             return doc
         chemicals = self.chemicals
         if not chemicals.names:
             return doc
-        covered = set()
+        # tokens of grounded entities: a name never overlaps a drug's or a condition's, but may contain
+        # a whole analyte or chemical the dictionary found in it ("retinyl acetate", "tri-o-cresyl
+        # phosphate" are no acetate, no phosphate): the longer name wins, as in the dictionary
+        owner: dict[int, Span] = {}
+        yielding: set[tuple[int, int]] = set()
         for e in doc.ents:
             if not e.kb_id_.startswith("KGBUILD:unlinked_"):
-                covered.update(range(e.start, e.end))
+                for t in range(e.start, e.end):
+                    owner[t] = e
+                if self._yields(e):
+                    yielding.add((e.start, e.end))
         norms = [self._norm(t.text) if not (t.is_space or t.is_punct) else "" for t in doc]
         matches = []
         i, n = 0, len(doc)
         while i < n:
-            if i in covered or not norms[i] or norms[i].partition(" ")[0] not in chemicals.first_words:
+            first = owner.get(i)
+            if first is not None and ((first.start, first.end) not in yielding or first.start != i) or not norms[i] or \
+                    norms[i].partition(" ")[0] not in chemicals.first_words:
                 i += 1
                 continue
             hit = None
             end = i + 1
-            while end < min(n, i + MAX_TOKENS) and end not in covered and not doc[end].is_space and \
-                    "\n" not in doc[end].text:
+            while end < min(n, i + MAX_TOKENS) and not doc[end].is_space and "\n" not in doc[end].text and \
+                    (end not in owner or (owner[end].start, owner[end].end) in yielding):
                 end += 1
             for j in range(end, i, -1):
-                if not norms[j - 1]:
-                    continue            # a name never ends in punctuation
+                if not norms[j - 1] or (j - 1 in owner and owner[j - 1].end != j):
+                    continue            # a name never ends in punctuation, nor inside an entity
+                inner = {owner[t] for t in range(i, j) if t in owner}
+                if any(e.start == i and e.end == j for e in inner):
+                    break               # the dictionary's own name for these words stands
                 key = " ".join(x for x in norms[i:j] if x)
                 curie = chemicals.names.get(key) if key not in self.vocabulary.stopped else None
                 if curie is not None and j < n and _protein_head(doc[j].lower_):

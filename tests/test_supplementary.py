@@ -62,3 +62,16 @@ def test_extraction_labels_and_switch(monkeypatch):
     monkeypatch.setenv("KGBUILD_SUPPLEMENTARY", "0")
     ents = {e.id for e in ex.from_document(Document(id="t", source="t.txt", text=text)).entities}
     assert not {"MESH:C033706", "MESH:C066440"} & ents
+
+
+def test_a_longer_name_wins_over_the_anion_or_analyte_inside_it(nlp):
+    """"retinyl acetate" and "tri-o-cresyl phosphate" are compounds of their own, not the acetates
+    and the phosphate the dictionary finds in their last word; a drug's name stays the drug's."""
+    ents = _ents(nlp, "Rats fed retinyl acetate or tri-o-cresyl phosphate; serum sodium fell after "
+                      "potassium chloride and fluphenazine enanthate.")
+    assert ents["retinyl acetate"] == ("chemical", "MESH:C009166")
+    assert ents["tri-o-cresyl phosphate"] == ("chemical", "MESH:C025541")
+    assert "acetate" not in ents and "phosphate" not in ents
+    assert ents["serum sodium"][0] == "lab_marker"
+    assert ents["potassium chloride"][0] == "drug"
+    assert ents["fluphenazine"][0] == "drug"
