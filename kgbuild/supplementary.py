@@ -32,6 +32,8 @@ MAX_TOKENS = 8
 # receptor"), or of an antibody's: no chemical mention of its own.
 _PROTEIN_HEADS = {"receptor", "receptors", "transporter", "transporters", "channel", "channels",
                   "antibody", "antibodies", "protein", "proteins", "binding"}
+# a name never runs across these ("potassium, phosphate" is a list)
+_BREAKERS = {",", ";", ":", ".", "(", ")", "[", "]", "!", "?", "=", "<", ">", "%"}
 # a drug concept named for a class of salts by their anion ("Acetates", "Sulfates", "Nitrites")
 _ANION_CLASSES = ("ates", "ides", "ites")
 # words ending in -ase that name no enzyme
@@ -166,6 +168,7 @@ class SupplementaryMatcher:
             hit = None
             end = i + 1
             while end < min(n, i + MAX_TOKENS) and not doc[end].is_space and "\n" not in doc[end].text and \
+                    doc[end].text not in _BREAKERS and \
                     (end not in owner or (owner[end].start, owner[end].end) in yielding):
                 end += 1
             for j in range(end, i, -1):

@@ -75,3 +75,9 @@ def test_a_longer_name_wins_over_the_anion_or_analyte_inside_it(nlp):
     assert ents["serum sodium"][0] == "lab_marker"
     assert ents["potassium chloride"][0] == "drug"
     assert ents["fluphenazine"][0] == "drug"
+
+
+def test_a_name_never_runs_across_a_list_separator(nlp):
+    """"potassium, phosphate" are two analytes, not the supplementary record "potassium phosphate"."""
+    ents = _ents(nlp, "Serum potassium, phosphate and calcium were low.")
+    assert "MESH:C013216" not in {kb for _, kb in ents.values()}
