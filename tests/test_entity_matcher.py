@@ -43,6 +43,21 @@ def test_compound_parts(text, parts):
     assert compound_parts(text) == parts
 
 
+def test_drugs_joined_by_a_hyphen_and_a_drug_before_a_participle(nlp):
+    """scispaCy keeps "levomepromazine-fluvoxamine" and "halothane-anesthetized" whole, which hid
+    the drugs; a combination the vocabulary names stays one concept, and a participle the claim
+    rules read as a verb stays joined ("ritonavir-boosted" would make "boosted" a clause's verb)."""
+    ents = _dictionary_ents(nlp, "Seizures after levomepromazine-fluvoxamine in methadone-maintained "
+                                 "patients and halothane-anesthetized dogs given amoxicillin-clavulanate.")
+    for drug in ("levomepromazine", "fluvoxamine", "methadone", "halothane"):
+        assert ents[drug][0] == "drug", drug
+    assert ents["amoxicillin-clavulanate"][0] == "drug"
+    splitter = nlp.get_pipe("kgbuild_compound_splitter")
+    assert splitter.agent_parts("ritonavir-boosted") is None
+    assert splitter.agent_parts("IL-6") is None and splitter.agent_parts("T-cell") is None
+    assert splitter.agent_parts("Amiodarone-warfarin") == ["Amiodarone", "-", "warfarin"]
+
+
 def test_drugs_joined_by_a_slash(nlp):
     """Each drug of 'sulfamethoxazole/trimethoprim' or 'ifosfamide/mesna' is found (the slash-joined
     token hid both); a combination named with a slash stays one concept."""
