@@ -176,6 +176,12 @@ def normalized_variants(norm: str) -> list[str]:
         out += [v for v in _singular_variants(head) if v not in out]    # "sertraline hydrochloride"
     if rest and (low in _ORGAN_WORDS or last.lower() in _HEAD_WORDS):
         out += [v for v in _organ_variants(out) if v not in out]
+    if len(last) >= 6 and last.lower().endswith("ate"):
+        # an anion for its acid, as chemists write either: "pyruvate" = pyruvic acid,
+        # "para-aminohippurate" = para-aminohippuric acid
+        acid = f"{head} {last[:-3]}ic acid" if head else f"{last[:-3]}ic acid"
+        if acid not in out:
+            out.append(acid)
     return out
 
 
@@ -405,14 +411,15 @@ class Vocabulary:
         """False when neither a normalised name ``norm`` of several words nor any variant of it
         (`normalized_variants`) can be in the index: its first word starts no name that long.
         Variants that change the first word or the number of words (a stereo prefix, formulation
-        or salt dropped, an organ adjective replaced, a bound prefix closed up) always count as
-        possible, as do names of one word (singulars, adjectives)."""
+        or salt dropped, an organ adjective replaced, a bound prefix closed up, an anion read as its
+        acid) always count as possible, as do names of one word (singulars, adjectives)."""
         first, _, rest = norm.partition(" ")
         if not rest:
             return True
         first = first.lower()
         if first in _STEREO_PREFIXES or first in _FORMULATIONS or first in _ORGAN_WORDS or \
-                norm.rpartition(" ")[2].lower() in _SALTS or rest.count(" ") + 2 <= self.name_lengths().get(first, 0):
+                norm.rpartition(" ")[2].lower() in _SALTS or norm.lower().endswith("ate") or \
+                rest.count(" ") + 2 <= self.name_lengths().get(first, 0):
             return True
         return not _PREFIX_WORDS.isdisjoint(norm.lower().split(" ")[:-1])
 

@@ -220,6 +220,16 @@ def test_what_a_substance_does_names_a_class(vocab, text):
     assert one(vocab, text).type == "drug_class"
 
 
+@pytest.mark.parametrize("anion, acid", [("pyruvate", "Pyruvic Acid"), ("oxaloacetate", "Oxaloacetic Acid"),
+                                         ("para-aminohippurate", "p-Aminohippuric Acid")])
+def test_an_anion_finds_its_acid(vocab, anion, acid):
+    assert one(vocab, anion).label == acid
+
+
+def test_words_ending_in_ate_are_no_acids(vocab):
+    assert not vocab.lookup("moderate") and not vocab.lookup("separate") and not vocab.lookup("climate")
+
+
 def test_contrast_media_stay_the_substance_given(vocab):
     assert one(vocab, "contrast media").type == "drug"
 
