@@ -96,6 +96,11 @@ CYTOKINE_SYMBOL = re.compile(
 GREEK_SUFFIX = {"A": "alpha", "B": "beta", "G": "gamma"}
 GREEK_SUFFIX_SYMBOLS = {"IL1A", "IL1B", "IL36A", "IL36B", "IL36G"}
 
+# Systematic (IUPAC-style) names are not indexed: long, and never written the same way twice. A short
+# name whose only such feature is its locants ("5,7-dihydroxytryptamine", "2,4-dinitrophenol",
+# "1,25-dihydroxyvitamin D3") is how papers name the compound, and is kept.
+LOCANTS = re.compile(r"\d+(?:,\d+)+")
+LOCANT_NAME_MAX = 40
 SYSTEMATIC = re.compile(r"\d,\d|\(\d|\d\)|\[|\]|\{|\}|^[(+\-]|[A-Za-z]\d*,\d|\d-[A-Z]{1,2}-\d|\b[NOS]\d*,[NOS]\b|;")
 JUNK_SYN = re.compile(r"susceptibility|association with|protection against|, formerly|obsolete|"
                       r"\bbrand of\b|\bNOS\b|\bunspecified\b|\(finding\)|\(morphologic abnormality\)|"
@@ -1117,8 +1122,9 @@ class Builder:
                 return False                               # two-letter abbreviations: seed only (MS, PE, AF)
         if len(s) > 90:
             return False
-        if d.type in ("drug", "chemical") and d.syns.get(s, 9) > P_SEED and SYSTEMATIC.search(s):
-            return False
+        if d.type in ("drug", "chemical") and d.syns.get(s, 9) > P_SEED and SYSTEMATIC.search(s) and \
+                not (len(s) <= LOCANT_NAME_MAX and not SYSTEMATIC.search(LOCANTS.sub("0", s))):
+            return False                                   # (a short name with locants only stays: "2,4-dinitrophenol")
         prio = d.syns.get(s, 9)
         if prio > P_SEED and s.count("-") >= 4:
             return False
@@ -1329,7 +1335,8 @@ def write_sources(src: Sources, rows: list[dict], stats, path: Path, vocab_path:
         "",
         "Not indexed: single characters, pure numbers, lower-case names of two letters, the seed's stop words "
         "(common English words such as lead, was, can, cold, weight) and case-sensitive stops (IV, PO, OR, ...), "
-        "systematic chemical names, inverted MeSH forms (\"Embolism, Pulmonary\": the natural order is kept). "
+        "systematic chemical names (a short one whose only such feature is its locants, \"2,4-dinitrophenol\", "
+        "is kept), inverted MeSH forms (\"Embolism, Pulmonary\": the natural order is kept). "
         "Where two concepts claim a name the better source wins (seed > labels > MeSH entry terms > supplementary "
         "concepts > MONDO/HP/DOID/DrugBank/HGNC aliases); an alias still shared after that is dropped.",
         "",

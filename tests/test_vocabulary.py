@@ -226,6 +226,16 @@ def test_an_anion_finds_its_acid(vocab, anion, acid):
     assert one(vocab, anion).label == acid
 
 
+@pytest.mark.parametrize("name", ["5,7-dihydroxytryptamine", "2,4-dinitrophenol", "1,2-dimethylhydrazine"])
+def test_short_names_with_locants_are_indexed(vocab, name):
+    """The systematic-name filter took MeSH's own headings with locants out of the index."""
+    assert one(vocab, name).type in ("drug", "chemical")
+
+
+def test_long_systematic_names_are_not(vocab):
+    assert not vocab.lookup("3-(2-Aminoethyl)-1H-indole-5,7-diol")
+
+
 def test_words_ending_in_ate_are_no_acids(vocab):
     assert not vocab.lookup("moderate") and not vocab.lookup("separate") and not vocab.lookup("climate")
 
