@@ -236,6 +236,16 @@ def test_long_systematic_names_are_not(vocab):
     assert not vocab.lookup("3-(2-Aminoethyl)-1H-indole-5,7-diol")
 
 
+@pytest.mark.parametrize("formula, label", [("KCl", "Potassium chloride"), ("NaHCO3", "Sodium Bicarbonate"),
+                                            ("MgSO4", "Magnesium Sulfate"), ("NH4Cl", "Ammonium Chloride")])
+def test_salts_by_their_formula(vocab, formula, label):
+    assert one(vocab, formula).label == label
+
+
+def test_a_formula_without_digits_keeps_its_case(vocab):
+    assert not vocab.lookup("KCL")              # not potassium chloride (nor MeSH's "KCL compound")
+
+
 def test_words_ending_in_ate_are_no_acids(vocab):
     assert not vocab.lookup("moderate") and not vocab.lookup("separate") and not vocab.lookup("climate")
 
