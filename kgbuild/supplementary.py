@@ -58,8 +58,12 @@ class SupplementaryChemicals:
     def __init__(self, names: dict[str, str], labels: dict[str, str]):
         self.names = names
         self.labels = labels
-        # the first word of every name: most tokens start none, and are passed over at once
-        self.first_words = {n.partition(" ")[0] for n in names}
+        # the first word of every name, with the most words a name it starts has: most tokens start
+        # none and are passed over at once, and most that do start one-word names only
+        self.first_words: dict[str, int] = {}
+        for n in names:
+            first = n.partition(" ")[0]
+            self.first_words[first] = max(self.first_words.get(first, 0), n.count(" ") + 1)
 
     @classmethod
     def from_file(cls, path: Path) -> "SupplementaryChemicals":
@@ -123,10 +127,13 @@ class SupplementaryMatcher:
             self._chemicals = SupplementaryChemicals.load()
         return self._chemicals
 
-    def _norm(self, text: str) -> str:
+    def _norm(self, text: str) -> tuple[str, int]:
+        """(normalised token, the most words of a name it could start: 0 for none); "" for spaces and
+        punctuation."""
         n = self._norm_cache.get(text)
         if n is None:
-            n = normalize_term(text)
+            norm = normalize_term(text) if any(c.isalnum() for c in text) else ""
+            n = (norm, self.chemicals.first_words.get(norm.partition(" ")[0], 0) if norm else 0)
             if len(self._norm_cache) < 200_000:
                 self._norm_cache[text] = n
         return n
@@ -156,18 +163,21 @@ class SupplementaryMatcher:
                     owner[t] = e
                 if self._yields(e):
                     yielding.add((e.start, e.end))
-        norms = [self._norm(t.text) if not (t.is_space or t.is_punct) else "" for t in doc]
+        pairs = [self._norm(t.text) for t in doc]
+        norms = [p[0] for p in pairs]
         matches = []
         i, n = 0, len(doc)
         while i < n:
+            if not pairs[i][1]:
+                i += 1
+                continue
             first = owner.get(i)
-            if first is not None and ((first.start, first.end) not in yielding or first.start != i) or not norms[i] or \
-                    norms[i].partition(" ")[0] not in chemicals.first_words:
+            if first is not None and ((first.start, first.end) not in yielding or first.start != i):
                 i += 1
                 continue
             hit = None
             end = i + 1
-            while end < min(n, i + MAX_TOKENS) and not doc[end].is_space and "\n" not in doc[end].text and \
+            while end < min(n, i + MAX_TOKENS, i + pairs[i][1]) and not doc[end].is_space and "\n" not in doc[end].text and \
                     doc[end].text not in _BREAKERS and \
                     (end not in owner or (owner[end].start, owner[end].end) in yielding):
                 end += 1
