@@ -242,6 +242,12 @@ def test_salts_by_their_formula(vocab, formula, label):
     assert one(vocab, formula).label == label
 
 
+def test_iron_dextran_is_the_drug(vocab):
+    """"iron dextran" (MeSH: Iron-Dextran Complex) was matched as Iron."""
+    c = one(vocab, "iron dextran")
+    assert (c.curie, c.type) == ("MESH:D007505", "drug")
+
+
 def test_a_formula_without_digits_keeps_its_case(vocab):
     assert not vocab.lookup("KCL")              # not potassium chloride (nor MeSH's "KCL compound")
 
