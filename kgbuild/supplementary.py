@@ -17,7 +17,6 @@ entities under their MeSH CURIE; `Vocabulary.get` knows their labels. ``KGBUILD_
 import gzip
 import hashlib
 import os
-import pickle
 import threading
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .vocabulary import Concept, Vocabulary, _cache_dir, normalize_term
+from .vocabulary import Concept, Vocabulary, _cache_dir, normalize_term, read_cached, write_cached
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "mesh_supplementary.tsv.gz"
 MAX_TOKENS = 8
@@ -94,22 +93,10 @@ class SupplementaryChemicals:
                 digest = hashlib.sha256(path.read_bytes()).hexdigest()[:24]
                 code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
                 pkl = _cache_dir() / f"supplementary-{digest}-{code}.pkl"
-                try:
-                    with open(pkl, "rb") as fh:
-                        names, labels, first_words = pickle.load(fh)
-                    chemicals = cls.__new__(cls)
-                    chemicals.names, chemicals.labels, chemicals.first_words = names, labels, first_words
-                except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
+                chemicals = read_cached(pkl)
+                if not isinstance(chemicals, cls):
                     chemicals = cls.from_file(path)
-                    try:
-                        pkl.parent.mkdir(parents=True, exist_ok=True)
-                        tmp = pkl.with_suffix(f".{os.getpid()}.tmp")
-                        with open(tmp, "wb") as fh:
-                            pickle.dump((chemicals.names, chemicals.labels, chemicals.first_words), fh,
-                                        protocol=pickle.HIGHEST_PROTOCOL)
-                        os.replace(tmp, pkl)
-                    except OSError:
-                        pass
+                    write_cached(pkl, chemicals)
                 _LOADED[path] = chemicals
             return _LOADED[path]
 

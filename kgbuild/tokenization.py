@@ -91,8 +91,8 @@ class CompoundSplitter:
         participle = right.islower() and right.endswith("ed") and right not in self.trigger_verbs
         if not participle and not right[1:].islower():
             return None
-        if self.vocabulary.lookup(text) or not self._agent(left):
-            return None
+        if not self._agent(left) or self.vocabulary.lookup(text):
+            return None                 # (the whole word is looked up only after a drug on its left)
         if participle or self._agent(right):
             return [left, "-", right]
         return None

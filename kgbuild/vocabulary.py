@@ -323,6 +323,28 @@ def _cache_dir() -> Path:
     return (Path(xdg) if xdg else Path.home() / ".cache") / "kgbuild"
 
 
+def read_cached(pkl: Path):
+    """The object pickled at ``pkl``, or None when it is missing or unreadable (then rebuild it)."""
+    try:
+        with open(pkl, "rb") as fh:
+            return pickle.load(fh)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+
+
+def write_cached(pkl: Path, obj) -> None:
+    """Pickle ``obj`` to ``pkl`` atomically (a temporary file, then a rename); a cache that cannot
+    be written is no error."""
+    try:
+        pkl.parent.mkdir(parents=True, exist_ok=True)
+        tmp = pkl.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, pkl)
+    except OSError:
+        pass
+
+
 class Vocabulary:
     """Concepts plus a normalised-term index.
 
@@ -504,27 +526,16 @@ class Vocabulary:
             pkl = None
             if use_cache:
                 pkl = _cache_dir() / f"vocabulary-{content_digest(p)}-{_code_hash()}.pkl"
-                try:
-                    with open(pkl, "rb") as fh:
-                        vocab = pickle.load(fh)
+                vocab = read_cached(pkl)
+                if vocab is not None:
                     vocab.source = str(p)
-                except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
-                        TypeError, ValueError):
-                    vocab = None
             if vocab is None:
                 vocab = cls.from_tsv(p)
                 if lexicon is not None:
                     vocab.apply_lexicon(lexicon)
                 vocab.name_lengths()
                 if pkl is not None:
-                    try:
-                        pkl.parent.mkdir(parents=True, exist_ok=True)
-                        tmp = pkl.with_suffix(f".{os.getpid()}.tmp")
-                        with open(tmp, "wb") as fh:
-                            pickle.dump(vocab, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                        os.replace(tmp, pkl)
-                    except OSError:
-                        pass
+                    write_cached(pkl, vocab)
             if use_cache:
                 _LOADED[key] = vocab
             return vocab
