@@ -23,7 +23,9 @@ Six readings, applied to the claims the rules and the classifier made (the compo
   not the cause"), else the report's event (the drug-caused condition named most before it), so
   that a curator sees what was ruled out. Only where the sentence names no effect itself (the
   rules read "was not the cause of Y"). "were not implicated" and "ruled out as causes" deny too,
-  for every mention listed ("Doxorubicin, vinblastine and dacarbazine were not implicated").
+  for every mention listed ("Doxorubicin, vinblastine and dacarbazine were not implicated"), and so
+  does a differential diagnosis set aside: "X and Y were excluded by normal hormone levels", "were
+  each excluded, by ...", "X was not a factor", "X was an unlikely explanation".
 * **The patient's treatment.** "He responded to prednisolone", "She was managed with X and Y": a
   sentence about the patient that names no condition treats the report's event, unless the drug is
   one the report says caused it ("+event", with the "treat_marker" prior).
@@ -60,7 +62,12 @@ MODAL_WORDS = {"may", "might", "could", "possibly", "probably", "likely", "perha
 # words allowed between "responded to / was managed with" and the drug
 LEAD_WORDS = {"the", "a", "an", "intravenous", "oral", "high", "dose", "high-dose", "topical", "systemic", "iv"}
 # a sentence can deny a cause only with one of these ("not responsible", "excluded / ruled out as the cause")
-DENIAL_WORDS = {"not", "excluded", "ruled"}
+DENIAL_WORDS = {"not", "excluded", "ruled", "unlikely"}
+# what a mention may be denied as ("X was not the cause / a factor", "X was an unlikely explanation")
+DENIED_ROLES = {"cause", "culprit", "factor", "explanation", "trigger"}
+# what may follow "X was excluded / ruled out" when it sets a differential diagnosis aside
+EXCLUDED_HOW = {"by", "on", "with", "through", ",", ".", ";", "and", "clinically", "serologically", "radiologically",
+                "angiographically", "histologically", "biochemically", "endoscopically", "genetically"}
 # words before a substance that do not change which substance it is ("free carnitine")
 SUBSTANCE_MODIFIERS = {"free", "serum", "plasma", "blood", "total", "circulating", "tissue", "body"}
 # part-of-speech tags of the words a determiner may stand apart from its noun by, and how many
@@ -235,7 +242,7 @@ class Coreference:
                         at = j
                         break
                     j += 1
-                if at is None and j < len(w) and w[j] in {"cause", "culprit"}:
+                if at is None and j < len(w) and w[j] in DENIED_ROLES:
                     at = j
                 if at is None and w[2] == "implicated" and (len(w) == 3 or w[3] in {".", ",", ";", "as", "because",
                                                                                     "since"}):
@@ -246,12 +253,21 @@ class Coreference:
             elif w[0] in {"did", "does"} and w[1] == "not" and w[2] == "contribute" and (len(w) == 3 or
                                                                                      w[3] in {".", ",", ";"}):
                 at = 2              # "Apixaban did not contribute."
-            elif w[0] in COPULA and w[1] in {"excluded", "ruled"}:
-                j = 2 + (w[1] == "ruled" and len(w) > 2 and w[2] == "out")
+            elif w[0] in COPULA and w[1] in {"a", "an"} and w[2] == "unlikely" and len(w) > 3 and \
+                    w[3] in DENIED_ROLES:
+                at = 3              # "Uraemia was an unlikely explanation"
+            elif w[0] in COPULA and (w[1] in {"excluded", "ruled"} or (w[1] in {"each", "all", "both", "also"}
+                                                                      and w[2] in {"excluded", "ruled"})):
+                q = 1 + (w[1] not in {"excluded", "ruled"})
+                j = q + 1 + (w[q] == "ruled" and len(w) > q + 1 and w[q + 1] == "out")
                 if w[j:j + 1] == ["as"] and len(w) > j + 2 and w[j + 1] in {"the", "a"} and w[j + 2] == "cause":
                     at = j + 2
                 elif w[j:j + 1] == ["as"] and len(w) > j + 1 and w[j + 1] in {"causes", "cause"}:
                     at = j + 1      # "... were ruled out as causes by serology"
+                elif j >= len(w) or w[j] in EXCLUDED_HOW:
+                    # a differential diagnosis set aside: "Hypothyroidism and adrenal insufficiency were
+                    # excluded by normal hormone levels", "... were each excluded, by serology ..."
+                    at = j - 1
             if at is None:
                 continue
             after = toks[k + at + 1:k + at + 2]

@@ -102,6 +102,17 @@ def test_switched_off(extractor, monkeypatch):
     ("Diclofenac caused the hepatitis. Autoimmune hepatitis was ruled out as a cause by serology.",
      "autoimmune hepatitis", "hepatitis"),
     ("Warfarin caused the bleeding. Thrombocytopenia was excluded as the cause.", "thrombocytopenia", "hemorrhage"),
+    # a differential diagnosis set aside: "excluded by ...", "each excluded", "not a factor", "an unlikely
+    # explanation"
+    ("Carbamazepine caused severe hyponatremia. Hypothyroidism and adrenal insufficiency were excluded by "
+     "normal hormone levels.", "adrenal insufficiency", "hyponatremia"),
+    ("Carbamazepine caused severe hyponatremia. Hypothyroidism and adrenal insufficiency were excluded by "
+     "normal hormone levels.", "hypothyroidism", "hyponatremia"),
+    ("Carbimazole caused agranulocytosis. Leukaemia and vitamin B12 deficiency were each excluded, by the "
+     "marrow examination and by vitamin levels.", "leukemia", "agranulocytosis"),
+    ("Pantoprazole caused the hypomagnesaemia. Alcohol misuse was not a factor.", "alcohol", "hypomagnesemia"),
+    ("Baclofen caused the encephalopathy. Uraemia was an unlikely explanation with creatinine at its usual "
+     "level.", "uremia", "encephalopathy"),
 ])
 def test_denied_causes(extractor, text, subj, obj):
     claims = claims_with_rules(extractor, text)
@@ -197,3 +208,13 @@ def test_a_full_name_is_not_bridged_to_a_narrower_condition(extractor):
                                           "underlying cause of the vitamin B12 deficiency.")
     assert any("pernicious" in s and "deficiency" in o and r == "agent_noun" for s, p, o, n, r in claims), claims
     assert not any("pernicious" in s and "degeneration" in o for s, p, o, n, r in claims), claims
+
+
+@pytest.mark.parametrize("text", [
+    # excluded from something, and an unlikely explanation of a named effect: no differential set aside
+    "Vancomycin caused the acute kidney injury. Diabetes was excluded from the analysis.",
+    "Vancomycin caused the acute kidney injury. Uraemia was an unlikely explanation of the rash.",
+])
+def test_no_differential_read_where_none_is_set_aside(extractor, text):
+    claims = claims_with_rules(extractor, text)
+    assert not any(r.endswith("+denied") for s, p, o, n, r in claims), claims
