@@ -227,6 +227,14 @@ RESULTING = {"resulting", "ensuing", "consequent"}
 GIVEN_VERBS = {"started", "begun", "initiated", "given", "prescribed", "added", "used", "continued", "restarted",
                "introduced"}
 GIVEN_FOR = GIVEN_VERBS | {"was", "were", "is", "are", "been", "be", "then", "also"}
+# "A 52-year-old man with D (who) had taken X": the patient's standing treatment (`_patient_indication`)
+PATIENT_TOOK = [tuple(f.split()) for f in ("had been taking", "had been receiving", "had been on", "had taken",
+                                           "has taken", "had received", "had used", "was taking", "was receiving",
+                                           "took", "began", "started")]
+PATIENT_TOOK_FILLERS = {"who", "long-term", "regular", "oral", "treatment", "with", "a", "an", "continuous", "on",
+                        "induction", "chemotherapy", "therapy",
+                        "infusion", "of", "weekly", "daily"}
+NEGATION_WORDS = {"no", "not", "without", "never", "denied"}
 # who has a condition ("a patient with A"): what follows "with" is no effect of a drug (also the
 # relation classifier's list)
 PATIENT_NOUNS = {"man", "men", "woman", "women", "patient", "patients", "boy", "boys", "girl", "girls", "child",
@@ -1219,7 +1227,66 @@ class ClaimExtractor:
                 for c in list(out):
                     if c.subject is a and c.predicate == "causes" and c.object is not drug:
                         emit(drug, "causes", c.object, c.rule, c.trigger, 0.9)
+        self._patient_indication(doc, args, sent, emit)
         return out
+
+    @staticmethod
+    def _patient_indication(doc: Doc, args: list[Arg], sent: Span, emit) -> None:
+        """The patient's standing treatment where a case presentation introduces them: "A 52-year-old
+        man with opioid use disorder had taken methadone 90 mg daily for three years" (methadone treats
+        the disorder). Only with one condition after "with" (with two, which drug is for which is not
+        said) and the drugs right after the verb, each with its dose; a drug given "for" something
+        else has its own indication, read by "for"."""
+        toks = [t.lower_ for t in sent]
+        k = 0
+        if toks[:2] in (["we", "describe"], ["we", "report"], ["we", "present"]):
+            k = 2
+        if toks[k:k + 1] not in (["a"], ["an"]):
+            return
+        old = next((j for j in range(k + 1, min(k + 8, len(toks)))
+                    if toks[j].endswith("-old") or (toks[j] == "old" and toks[j - 1] == "-")), None)
+        if old is None:
+            return
+        w = next((j for j in range(old + 1, min(old + 5, len(toks))) if toks[j] == "with"), None)
+        if w is None:
+            return
+        verb = None
+        for j in range(w + 2, min(w + 24, len(toks))):
+            for form in PATIENT_TOOK:
+                if toks[j:j + len(form)] == list(form):
+                    verb = (j, j + len(form))
+                    break
+            if verb or toks[j] in {";", ":", "presented", "developed", "was", "were", "had", "has"}:
+                break
+        if verb is None:
+            return
+        lo, hi = sent.start + w + 1, sent.start + verb[0]
+        if any(t.lower_ in NEGATION_WORDS for t in doc[lo:hi]):
+            return          # "a man with no history of ..."
+        conds = [a for a in args if lo <= a.start and a.end <= hi and a.type in CONDITION - {"process"}]
+        if len({a.curie for a in conds}) != 1 or any(a.type in DRUGLIKE for a in args if lo <= a.start < hi):
+            return
+        cond = conds[0]
+        j = sent.start + verb[1]
+        while j < sent.end and doc[j].lower_ in PATIENT_TOOK_FILLERS:
+            j += 1
+        drugs = []
+        while j < sent.end:
+            d = next((a for a in args if a.start == j and a.type in DRUGLIKE - {"chemical"}), None)
+            if d is None:
+                break
+            j = d.end
+            while j < sent.end and (doc[j].like_num or doc[j].lower_ in DOSING_WORDS):
+                j += 1
+            if j < sent.end and doc[j].lower_ == "for":
+                if not any(a.type in CONDITION and j < a.start <= j + 3 for a in args):
+                    drugs.append(d)     # "for three years"
+                break       # ("allopurinol 300 mg daily for gout": its own indication)
+            drugs.append(d)
+            while j < sent.end and doc[j].lower_ in {",", "and", "plus"}:
+                j += 1
+        for d in drugs:
+            emit(d, "treats", cond, "treat_for", verb)
 
     @staticmethod
     def _same_kind(subjects: list[Arg]) -> list[Arg]:

@@ -523,12 +523,21 @@ class SettledConditions:
         # a drug's indication ("hydrochlorothiazide 12.5 mg daily for hypertension") is a condition
         # the patient has, no drug's effect (a condition treated after it arose may still be one)
         self.treated = {raw.object.curie for raw in doc._.claims if raw.rule == "treat_for" and not raw.negated}
+        # a condition a rule reads as raising a drug's own effect ("Hypokalemia and renal impairment
+        # increase the toxicity of digoxin": renal impairment is no effect of digoxin)
+        self.agents = {}
+        for raw in doc._.claims:
+            end = raw.object.end
+            if not raw.negated and raw.predicate in ("causes", "increases") and end < len(doc) and \
+                    doc[end].lower_ == "of":
+                self.agents.setdefault(raw.subject.curie, set()).add(end + 1)
 
     def excludes(self, ix: DocIndex, cand: Candidate) -> bool:
         cond = cand.pair[1]
         return (cand.rule_related                   # the rules have spoken about this pair (any reading)
                 # its cause is read in its sentence (or, for a cross-sentence pair, in the one read)
                 or (ix.sents[cond.sent].start, cond.curie) in self.explained
+                or cand.pair[0].start in self.agents.get(cond.curie, ())
                 # a negated mention elsewhere says nothing about this drug
                 or (cand.negated and not cand.same_sentence)
                 # "a man with gout", "diagnosed with CML", "for Crohn's disease"

@@ -235,6 +235,36 @@ def test_indication_with_the_dose_in_between(extractor, text, drug, condition):
     assert has(claims, drug, "treats", condition), claims
 
 
+@pytest.mark.parametrize("text, drugs, condition", [
+    ("A 52-year-old man with opioid use disorder had taken methadone 90 mg daily for three years.",
+     ["methadone"], "opioid"),
+    ("A 66-year-old woman with systemic lupus erythematosus (SLE) who had taken hydroxychloroquine 400 mg daily "
+     "for sixteen years presented with breathlessness.", ["hydroxychloroquine"], "lupus"),
+    ("A 56-year-old man with type 2 diabetes took empagliflozin 25 mg daily and metformin 1 g twice daily; his "
+     "HbA1c was 7%.", ["empagliflozin", "metformin"], "type 2 diabetes"),
+])
+def test_the_patients_standing_treatment(extractor, text, drugs, condition):
+    """The case presentation's "a man with D had taken X": X is the patient's treatment for D."""
+    claims = claims_with_rules(extractor, text)
+    for drug in drugs:
+        assert reads(claims, drug, "treats", condition, "treat_for"), claims
+
+
+@pytest.mark.parametrize("text", [
+    # two conditions: which drug is for which is not said
+    "A 71-year-old woman with type 2 diabetes and hypertension took metformin 1 g twice daily and ramipril "
+    "10 mg daily.",
+    # what the patient has not
+    "A 40-year-old woman with no history of asthma took ibuprofen 400 mg.",
+    # a drug named with an indication of its own is read by "for"
+    "A 70-year-old man with gout took ibuprofen 400 mg for back pain.",
+])
+def test_no_standing_treatment_reading(extractor, text):
+    claims = claims_with_rules(extractor, text)
+    assert not any(p == "treats" and any(w in o for w in ("diabetes", "hypertension", "asthma", "gout"))
+                   for s, p, o, n, r in claims), claims
+
+
 def test_dose_bridge_stops_at_another_mention(extractor):
     # "heparin" is not the drug given for the infection
     claims = claims_of(extractor, "After heparin 5000 units, cefazolin 1 g was given for cellulitis.")

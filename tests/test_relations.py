@@ -133,3 +133,9 @@ def test_a_condition_whose_cause_its_sentence_names_gets_no_cross_sentence_drug(
     assert any(c[0] == "hyponatremia" and c[1] == "causes" and "edema" in c[2] for c in claims), claims
     assert not any(c[0] == "carbamazepine" and c[5] == "classifier" and ("edema" in c[2] or "confusion" in c[2])
                    for c in claims), claims
+
+
+def test_a_condition_raising_a_drugs_toxicity_is_no_effect_of_it(extractor):
+    # held-out report 18: the classifier read "digoxin causes renal impairment" off this sentence
+    claims = claims_of(extractor, "Hypokalemia and renal impairment increase the toxicity of digoxin.")
+    assert not any(c[0] == "digoxin" and not c[3] for c in claims), claims
