@@ -84,12 +84,12 @@ _BRIT_PATTERNS = [
     (re.compile(r"^oedem"), "edem"), (re.compile(r"^oesoph"), "esoph"), (re.compile(r"^oestr"), "estr"),
     (re.compile(r"^foet"), "fet"), (re.compile(r"^coeli"), "celi"), (re.compile(r"^aetiol"), "etiol"),
     (re.compile(r"rrhoea"), "rrhea"), (re.compile(r"pnoea"), "pnea"), (re.compile(r"amoeb"), "ameb"),
-    (re.compile(r"anaesth"), "anesth"), (re.compile(r"paed"), "ped"), (re.compile(r"gynaec"), "gynec"),
+    (re.compile(r"aesth"), "esth"), (re.compile(r"paed"), "ped"), (re.compile(r"gynaec"), "gynec"),
     (re.compile(r"^caec"), "cec"), (re.compile(r"^leuco(?=cyt|pen|derm|rrh|poie)"), "leuko"),
     (re.compile(r"isation"), "ization"), (re.compile(r"sulph"), "sulf"), (re.compile(r"^oesin"), "esin"),
     (re.compile(r"eosinophila$"), "eosinophilia"),
 ]
-_BRIT_TRIGGER = re.compile(r"aem|oe|paed|anaesth|gynaec|caec|leuco|isation|sulph|our\b|(?:fib|cent|lit)res?\b|"
+_BRIT_TRIGGER = re.compile(r"aem|oe|paed|aesth|gynaec|caec|leuco|isation|sulph|our\b|(?:fib|cent|lit)res?\b|"
                            r"grey|mould|aluminium|programme|ageing|frusemide|lignocaine|adrenaline|"
                            r"paracetamol|cyclosporin|ciclosporin|amoxycillin")
 _DIGIT = re.compile(r"\d")

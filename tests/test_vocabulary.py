@@ -110,6 +110,9 @@ def test_pulmonary_embolism(vocab):
 
 def test_british_spelling(vocab):
     assert vocab.lookup("haemorrhage") == vocab.lookup("hemorrhage") != []
+    # "-aesth-" inside a word, not only "anaesth-" at its start
+    for british, american in (("paraesthesia", "paresthesia"), ("hypoaesthesia", "hypesthesia")):
+        assert vocab.lookup(british) == vocab.lookup(american) != [], british
 
 
 def test_heparin_induced_thrombocytopenia(vocab):
