@@ -227,6 +227,8 @@ RESULTING = {"resulting", "ensuing", "consequent"}
 GIVEN_VERBS = {"started", "begun", "initiated", "given", "prescribed", "added", "used", "continued", "restarted",
                "introduced"}
 GIVEN_FOR = GIVEN_VERBS | {"was", "were", "is", "are", "been", "be", "then", "also"}
+# words of rise before a marker a condition came with ("colitis with raised interleukin-6")
+RISE_WORDS = {"raised", "elevated", "high", "increased", "extreme", "rising", "marked"}
 # "A 52-year-old man with D (who) had taken X": the patient's standing treatment (`_patient_indication`)
 PATIENT_TOOK = [tuple(f.split()) for f in ("had been taking", "had been receiving", "had been on", "had taken",
                                            "has taken", "had received", "had used", "was taking", "was receiving",
@@ -1227,8 +1229,33 @@ class ClaimExtractor:
                 for c in list(out):
                     if c.subject is a and c.predicate == "causes" and c.object is not drug:
                         emit(drug, "causes", c.object, c.rule, c.trigger, 0.9)
+        # "Bleomycin pneumonitis with early fibrosis", "pantoprazole-induced hypomagnesaemia with
+        # hypocalcaemia and hypokalaemia": what the drug's condition came with is the drug's too
+        for c in list(out):
+            if c.predicate == "causes" and not c.negated and c.subject.type in DRUGLIKE and \
+                    c.object.type in CONDITION - {"process"}:
+                for o in self._coming_with(doc, args, c.object, sent):
+                    emit(c.subject, "causes" if o.type in CONDITION else "increases", o, c.rule, c.trigger, 0.9)
         self._patient_indication(doc, args, sent, emit)
         return out
+
+    @staticmethod
+    def _coming_with(doc: Doc, args: list[Arg], cond: Arg, sent: Span) -> list[Arg]:
+        """The conditions named right after ``cond`` by "with": "pneumonitis with early fibrosis",
+        "hypomagnesaemia with hypocalcaemia and hypokalaemia", "colitis with raised interleukin-6" (a
+        marker only with a word of rise)."""
+        k = cond.end
+        if k >= sent.end or doc[k].lower_ != "with":
+            return []
+        j, rise = k + 1, False
+        while j < sent.end and j - k <= 3 and doc[j].is_alpha and not any(a.start == j for a in args):
+            rise = rise or doc[j].lower_ in RISE_WORDS
+            j += 1
+        first = next((a for a in args if a.start == j), None)
+        if first is None or not (first.type in CONDITION - {"process"} or (first.type in MEASURABLE and rise)):
+            return []
+        return [first, *(a for a in ClaimExtractor._coordinated_after(doc, args, first, sent.end)
+                         if a.type in CONDITION - {"process"})]
 
     @staticmethod
     def _patient_indication(doc: Doc, args: list[Arg], sent: Span, emit) -> None:

@@ -265,6 +265,24 @@ def test_no_standing_treatment_reading(extractor, text):
                    for s, p, o, n, r in claims), claims
 
 
+@pytest.mark.parametrize("text, drug, conditions", [
+    ("Bleomycin pneumonitis with early fibrosis after four cycles of chemotherapy.", "bleomycin",
+     ["pneumonitis", "fibrosis"]),
+    ("Tetany from pantoprazole-induced hypomagnesaemia with hypocalcaemia and hypokalaemia.", "pantoprazole",
+     ["hypomagnesemia", "hypocalcemia", "hypokalemia"]),
+    ("Cefepime neurotoxicity with myoclonus in a woman with chronic kidney disease.", "cefepime", ["myoclonus"]),
+])
+def test_what_a_drugs_condition_came_with(extractor, text, drug, conditions):
+    """"A with B": a drug's condition and what it came with are both the drug's (read by the rules,
+    not left to the classifier, which is off in long reports)."""
+    claims = claims_with_rules(extractor, text)
+    for condition in conditions:
+        assert any(drug in s and p == "causes" and condition in o and not n and r != "classifier"
+                   for s, p, o, n, r in claims), (condition, claims)
+    # the patient's disease after "a woman with" is no condition the drug's came with
+    assert not any("kidney" in o for s, p, o, n, r in claims), claims
+
+
 def test_dose_bridge_stops_at_another_mention(extractor):
     # "heparin" is not the drug given for the infection
     claims = claims_of(extractor, "After heparin 5000 units, cefazolin 1 g was given for cellulitis.")
