@@ -1124,6 +1124,11 @@ class ClaimExtractor:
                 objects = CONDITION | MEASURABLE | {"drug"} | ({"chemical"} if low not in CAUSE_VERBS else set())
                 if pair == ("implicated", "in"):
                     objects = CONDITION
+                after = k + width
+                if low in INCREASE_VERBS | DECREASE_VERBS and after + 1 < len(toks) and \
+                        toks[after] in {"to", "from", "by"} and (doc[i + width + 1].like_num or
+                                                             toks[after + 1] in NUMBER_WORDS):
+                    continue        # "the diarrhoea increased to ten stools a day": its own change, no object
                 for o in self._right_objects(doc, args, i + width, sent, objects):
                     if low in RESTORE_VERBS and o.type not in MEASURABLE | {"process"}:
                         break
@@ -1247,6 +1252,11 @@ class ClaimExtractor:
         k = cond.end
         if k >= sent.end or doc[k].lower_ != "with":
             return []
+        return ClaimExtractor._with_conditions(doc, args, k, sent)
+
+    @staticmethod
+    def _with_conditions(doc: Doc, args: list[Arg], k: int, sent: Span) -> list[Arg]:
+        """The conditions (or risen markers) named after the "with" at ``k``, across up to three modifiers."""
         j, rise = k + 1, False
         while j < sent.end and j - k <= 3 and doc[j].is_alpha and not any(a.start == j for a in args):
             rise = rise or doc[j].lower_ in RISE_WORDS
@@ -1393,7 +1403,18 @@ class ClaimExtractor:
         k += 1
         if k < sent.end and doc[k].lower_ in {"with", "of"}:
             k += 1
-        return ClaimExtractor._right_objects(doc, args, k, sent, CONDITION - {"process"}, max_gap=3)
+        events = ClaimExtractor._right_objects(doc, args, k, sent, CONDITION - {"process"}, max_gap=3)
+        if events:
+            # "... she developed watery diarrhoea that increased to ten stools a day, with cramping
+            # abdominal pain": what the event came with, before another clause opens
+            for j in range(events[-1].end, sent.end - 1):
+                low = doc[j].lower_
+                if low in CLAUSE_BREAKS or low == "which" or (low == "," and doc[j + 1].lower_ in {"and", "but"}):
+                    break
+                if low == "," and doc[j + 1].lower_ == "with":
+                    events += ClaimExtractor._with_conditions(doc, args, j + 1, sent)
+                    break
+        return events
 
     def _reflected(self, doc: Doc, args: list[Arg], i: int, sent: Span, emit) -> None:
         """"The raised CK reflected hydroxychloroquine myopathy": a marker named with its change

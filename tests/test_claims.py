@@ -283,6 +283,17 @@ def test_what_a_drugs_condition_came_with(extractor, text, drug, conditions):
     assert not any("kidney" in o for s, p, o, n, r in claims), claims
 
 
+def test_what_a_fronted_event_came_with(extractor):
+    # held-out report 23: the pain came with the diarrhoea after the infusion; the diarrhoea "increased to
+    # ten stools a day" (its own change) and causes nothing named after it
+    claims = claims_with_rules(extractor, "Nine days after the fourth atezolizumab infusion she developed watery "
+                                          "diarrhoea that increased to ten stools a day, with cramping abdominal "
+                                          "pain. She was admitted.")
+    assert reads(claims, "atezolizumab", "causes", "diarrh", "temporal"), claims
+    assert reads(claims, "atezolizumab", "causes", "abdominal pain", "temporal"), claims
+    assert not any(s.startswith("diarrh") for s, p, o, n, r in claims), claims
+
+
 def test_dose_bridge_stops_at_another_mention(extractor):
     # "heparin" is not the drug given for the infection
     claims = claims_of(extractor, "After heparin 5000 units, cefazolin 1 g was given for cellulitis.")
