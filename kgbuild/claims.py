@@ -625,6 +625,10 @@ class ClaimExtractor:
             return []
         if any(doc[j].lower_ == "by" and doc[j + 1].lower_.endswith("ing") for j in range(pos, first.start - 1)):
             return []       # "increases 6-TGN by diverting 6-mercaptopurine": the gerund's object
+        comma = next((j for j in range(pos, first.start) if doc[j].text == ","), None)
+        if comma is not None and any(t.is_alpha and t.lower_ not in ADVERBS | {"the", "a", "an", "also", "both"}
+                                     for t in doc[pos:comma]):
+            return []       # "contributed to the reaction, since it accumulates in CKD": past its own object
         if _names_receptor(doc, first, sent):
             return []       # "blocks the IL-6 receptor": the receptor, not the cytokine, is acted on
         if first.type == "drug_class":
@@ -648,6 +652,12 @@ class ClaimExtractor:
                 objs.append(a)      # "leads to covalent binding ... and to mitochondrial injury"
                 last = a
                 continue
+            if not {"and", "or", "/"}.intersection(gap):
+                j = a.end
+                if j < sent.end and doc[j].text == "(":     # past a short form: "tumour necrosis factor (TNF)"
+                    j = next((x + 1 for x in range(j + 1, min(j + 8, sent.end)) if doc[x].text == ")"), j)
+                if j >= sent.end or doc[j].lower_ not in {",", "and", "or", "/"}:
+                    break   # "decreases gluconeogenesis, lactate produced ...": a comma alone ends no list
             if gap and not clause and len(gap) <= 4 and ("and" in gap or "," in gap or "or" in gap or "/" in gap) and \
                     all(g in {",", "and", "or", "/", "as", "well", "serum", "plasma", "levels", "level", "the",
                               "concentrations", "count", "of", "also", "by", "release", "production",

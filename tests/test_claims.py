@@ -322,6 +322,33 @@ def test_a_prodrug_is_still_converted_to_its_metabolite(extractor):
     assert reads(claims, "capecitabine", "increases", "fluorouracil", "metabolite"), claims
 
 
+@pytest.mark.parametrize("text, wrong", [
+    # corpus report 19: lactate is no object of "decreases" (it opens the next clause)
+    ("Because metformin decreases hepatic gluconeogenesis, lactate produced in muscle is cleared slowly.",
+     "lactate"),
+    # corpus report 22: past the verb's own object and a comma, a "since" clause
+    ("Oxypurinol may have contributed to the reaction, since it accumulates in chronic kidney disease.", "kidney"),
+    # corpus report 5: "the INR, the infusion was stopped": a comma alone ends no list
+    ("Because argatroban also raises the INR, the infusion was stopped once the INR exceeded 4.", "argatroban"),
+])
+def test_no_object_across_a_comma_that_ends_the_phrase(extractor, text, wrong):
+    claims = claims_with_rules(extractor, text)
+    assert not any(wrong in o and r != "classifier" for s, p, o, n, r in claims), claims
+
+
+@pytest.mark.parametrize("text, drug, objects", [
+    ("Rifampicin raised ALT, AST, GGT and bilirubin.", "rifamp",
+     ("alanine", "aspartate", "gamma-glutamyl", "bilirubin")),
+    # past a short form in brackets (held-out report 10)
+    ("Blinatumomab triggers the release of interferon-gamma, tumour necrosis factor alpha (TNF-alpha) and IL-6.",
+     "blinatumomab", ("interferon-gamma", "tumor necrosis factor", "interleukin-6")),
+])
+def test_a_comma_list_closed_by_and_is_still_coordinated(extractor, text, drug, objects):
+    claims = claims_with_rules(extractor, text)
+    for obj in objects:
+        assert any(drug in s and p == "increases" and obj in o for s, p, o, n, r in claims), (obj, claims)
+
+
 def test_dose_bridge_stops_at_another_mention(extractor):
     # "heparin" is not the drug given for the infection
     claims = claims_of(extractor, "After heparin 5000 units, cefazolin 1 g was given for cellulitis.")
