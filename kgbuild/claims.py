@@ -199,6 +199,8 @@ JUDGED_WORDS = {"considered", "thought", "felt", "deemed", "believed", "judged",
 # "capecitabine is converted to fluorouracil", "P450 enzymes convert ifosfamide to chloroacetaldehyde":
 # the drug raises its metabolite
 CONVERSION_VERBS = verb_forms("convert metabolise metabolize hydrolyse hydrolyze biotransform degrade")
+# what a verb may act on instead of the substance named after it ("the renal response to ADH")
+RESPONSE_NOUNS = {"response", "responses", "responsiveness", "sensitivity", "resistance"}
 # a drug given by another route is a switch of treatment, no metabolite
 ROUTE_WORDS = {"oral", "orally", "intravenous", "intravenously", "iv", "subcutaneous", "intramuscular", "inhaled",
                "topical", "enteral"}
@@ -498,6 +500,9 @@ class ClaimExtractor:
                     return ClaimExtractor._copula_subject(doc, args, ante[-1], sent) or ante[-1]
         cands = sorted((a for a in args if lo <= a.start and a.end <= pos and a.type in types),
                        key=lambda a: (a.end, a.end - a.start))
+        # "Free hemoglobin released by the hemolysis likely contributed to ...", "Hyperkalemia caused by
+        # trimethoprim led to ...": the agent of a participle that modifies the subject is not the subject
+        cands = [a for a in cands if not ClaimExtractor._participle_agent(doc, a, cands, sent)]
         if cands:
             # a mention right before the verb (adverbs aside) is its subject, whatever precedes it
             between = [t.lower_ for t in doc[cands[-1].end:pos]]
@@ -545,6 +550,15 @@ class ClaimExtractor:
                                                  and doc[a.start - 2].text == ","):
                     return a
         return cands[-1]
+
+    @staticmethod
+    def _participle_agent(doc: Doc, a: Arg, cands: list[Arg], sent: Span) -> bool:
+        """Whether ``a`` is the agent in "<mention> <participle> by (the) a" (the mention is a candidate)."""
+        j = a.start - 1
+        while j > sent.start and doc[j].lower_ in {"the", "a", "an"}:
+            j -= 1
+        return doc[j].lower_ == "by" and j - 1 > sent.start and doc[j - 1].lower_.endswith("ed") and \
+            doc[j - 1].lower_ not in BE_AUX and any(c.end == j - 1 for c in cands)
 
     def _drug_harm(self, doc: Doc, args: list[Arg], i: int, sent: Span, emit) -> None:
         """"Its commonest early toxicity is an infusion reaction driven by cytokine release", "the main
@@ -1168,6 +1182,9 @@ class ClaimExtractor:
                     gap = [t.lower_ for t in doc[i + width:o.start]]
                     if RESOLUTION_NOUNS.intersection(gap):
                         break       # "resulted in complete resolution of hyphema": see the treat rule
+                    if low in INCREASE_VERBS | DECREASE_VERBS and RESPONSE_NOUNS.intersection(gap):
+                        break       # "enhances the renal response to antidiuretic hormone": the response
+                                    # changes, not the hormone ("associated with a response to X" stays)
                     if any(g in {"and", ","} and any(x in ALL_VERBS and gap[m - 1] not in {"the", "a", "an"}
                                                       for m, x in enumerate(gap) if m > j) for j, g in enumerate(gap)):
                         break       # "inhibits CYP1A2 and so reduces X": X belongs to the later verb

@@ -350,6 +350,24 @@ def test_a_comma_list_closed_by_and_is_still_coordinated(extractor, text, drug, 
         assert any(drug in s and p == "increases" and obj in o for s, p, o, n, r in claims), (obj, claims)
 
 
+@pytest.mark.parametrize("text, subj, obj", [
+    # held-out report 11: the hemoglobin the hemolysis released, not the hemolysis, contributed
+    ("Free hemoglobin released by the hemolysis likely contributed to the acute kidney injury.", "hemoglobin",
+     "acute kidney injury"),
+    ("Hyperkalemia caused by trimethoprim led to bradycardia.", "hyperkalemia", "bradycardia"),
+])
+def test_the_agent_of_a_participle_is_not_the_subject(extractor, text, subj, obj):
+    claims = claims_with_rules(extractor, text)
+    assert any(s.startswith(subj) and obj in o and r != "classifier" for s, p, o, n, r in claims), claims
+    assert not any(not s.startswith(subj) and obj in o and r != "classifier" for s, p, o, n, r in claims), claims
+
+
+def test_a_response_to_a_hormone_is_not_the_hormone(extractor):
+    # held-out report 5: carbamazepine enhances the kidney's response to ADH, not ADH itself
+    claims = claims_with_rules(extractor, "Carbamazepine enhances the renal response to antidiuretic hormone.")
+    assert not [c for c in claims if c[4] != "classifier"], claims
+
+
 def test_dose_bridge_stops_at_another_mention(extractor):
     # "heparin" is not the drug given for the infection
     claims = claims_of(extractor, "After heparin 5000 units, cefazolin 1 g was given for cellulitis.")
