@@ -1280,10 +1280,12 @@ class ClaimExtractor:
         # "Bleomycin pneumonitis with early fibrosis", "pantoprazole-induced hypomagnesaemia with
         # hypocalcaemia and hypokalaemia": what the drug's condition came with is the drug's too
         for c in list(out):
-            if c.predicate == "causes" and not c.negated and c.subject.type in DRUGLIKE and \
+            if c.predicate in ("causes", "associated_with") and not c.negated and c.subject.type in DRUGLIKE and \
                     c.object.type in CONDITION - {"process"}:
                 for o in self._coming_with(doc, args, c.object, sent):
-                    emit(c.subject, "causes" if o.type in CONDITION else "increases", o, c.rule, c.trigger, 0.9)
+                    pred = c.predicate if c.predicate == "associated_with" else \
+                        "causes" if o.type in CONDITION else "increases"
+                    emit(c.subject, pred, o, c.rule, c.trigger, 0.9)
         self._patient_indication(doc, args, sent, emit)
         return out
 

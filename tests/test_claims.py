@@ -1245,3 +1245,9 @@ def test_judged_causes_and_coordinated_associations(extractor):
     claims = claims_with_rules(extractor, "Bisoprolol and tamsulosin are not associated with hypomagnesaemia.")
     for drug in ("bisoprolol", "tamsulosin"):
         assert reads(claims, drug, "associated_with", "hypomagnesemia", "association", negated=True), claims
+
+
+def test_what_an_associated_condition_came_with_is_associated_too(extractor):
+    claims = claims_with_rules(extractor, "Tenofovir-associated Fanconi syndrome with hypophosphataemic osteomalacia "
+                                          "in a man with HIV infection.")
+    assert reads(claims, "tenofovir", "associated_with", "osteomalacia", "compound"), claims
