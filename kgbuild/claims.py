@@ -187,7 +187,7 @@ SUBSTANCE_OBJECTS = MEASURABLE | {"chemical", "drug"}
 
 RULE_CONFIDENCE = {
     "active_verb": 0.85, "passive_verb": 0.85, "compound": 0.8, "cause_marker": 0.8,
-    "treat_active": 0.85, "treat_marker": 0.8, "treat_for": 0.65, "lab_change": 0.65,
+    "treat_active": 0.85, "treat_marker": 0.8, "treat_for": 0.65, "standing_treatment": 0.4, "lab_change": 0.65,
     "temporal": 0.5, "association": 0.45, "dechallenge": 0.7, "biomarker": 0.6, "mechanism": 0.8, "agent_noun": 0.75,
     "resulting": 0.75, "contributor": 0.7, "effect_noun": 0.75, "metabolite": 0.8, "reflects": 0.7,
 }
@@ -240,9 +240,8 @@ PATIENT_TOOK = [tuple(f.split()) for f in ("had been taking", "had been receivin
                                            "has taken", "had received", "had used", "was taking", "was receiving",
                                            "took", "began", "started")]
 PATIENT_TOOK_FILLERS = {"who", "long-term", "regular", "oral", "treatment", "with", "a", "an", "continuous", "on",
-                        "induction", "chemotherapy", "therapy",
-                        "infusion", "of", "weekly", "daily"}
-NEGATION_WORDS = {"no", "not", "without", "never", "denied"}
+                        "induction", "chemotherapy", "therapy", "infusion", "of", "weekly", "daily"}
+PATIENT_NEGATIONS = {"no", "not", "without", "never", "denied"}      # "a man with no history of ..."
 # who has a condition ("a patient with A"): what follows "with" is no effect of a drug (also the
 # relation classifier's list)
 PATIENT_NOUNS = {"man", "men", "woman", "women", "patient", "patients", "boy", "boys", "girl", "girls", "child",
@@ -1317,19 +1316,20 @@ class ClaimExtractor:
         """The patient's standing treatment where a case presentation introduces them: "A 52-year-old
         man with opioid use disorder had taken methadone 90 mg daily for three years" (methadone treats
         the disorder). Only with one condition after "with" (with two, which drug is for which is not
-        said) and the drugs right after the verb, each with its dose; a drug given "for" something
-        else has its own indication, read by "for"."""
+        said) and the drugs listed right after the verb, doses aside; a drug given "for" something else
+        has its own indication, read by "for". Its own prior ("standing_treatment"): the indication is
+        inferred from the patient's history, not stated."""
         toks = [t.lower_ for t in sent]
         k = 0
         if toks[:2] in (["we", "describe"], ["we", "report"], ["we", "present"]):
             k = 2
         if toks[k:k + 1] not in (["a"], ["an"]):
             return
-        old = next((j for j in range(k + 1, min(k + 8, len(toks)))
+        age = next((j for j in range(k + 1, min(k + 8, len(toks)))
                     if toks[j].endswith("-old") or (toks[j] == "old" and toks[j - 1] == "-")), None)
-        if old is None:
+        if age is None:
             return
-        w = next((j for j in range(old + 1, min(old + 5, len(toks))) if toks[j] == "with"), None)
+        w = next((j for j in range(age + 1, min(age + 5, len(toks))) if toks[j] == "with"), None)
         if w is None:
             return
         verb = None
@@ -1343,7 +1343,7 @@ class ClaimExtractor:
         if verb is None:
             return
         lo, hi = sent.start + w + 1, sent.start + verb[0]
-        if any(t.lower_ in NEGATION_WORDS for t in doc[lo:hi]):
+        if any(t.lower_ in PATIENT_NEGATIONS for t in doc[lo:hi]):
             return          # "a man with no history of ..."
         conds = [a for a in args if lo <= a.start and a.end <= hi and a.type in CONDITION - {"process"}]
         if len({a.curie for a in conds}) != 1 or any(a.type in DRUGLIKE for a in args if lo <= a.start < hi):
@@ -1368,7 +1368,7 @@ class ClaimExtractor:
             while j < sent.end and doc[j].lower_ in {",", "and", "plus"}:
                 j += 1
         for d in drugs:
-            emit(d, "treats", cond, "treat_for", verb)
+            emit(d, "treats", cond, "standing_treatment", verb)
 
     @staticmethod
     def _same_kind(subjects: list[Arg]) -> list[Arg]:

@@ -522,7 +522,8 @@ class SettledConditions:
         self.explained = {(raw.sentence.start, raw.object.curie) for raw in doc._.claims}
         # a drug's indication ("hydrochlorothiazide 12.5 mg daily for hypertension") is a condition
         # the patient has, no drug's effect (a condition treated after it arose may still be one)
-        self.treated = {raw.object.curie for raw in doc._.claims if raw.rule == "treat_for" and not raw.negated}
+        self.treated = {raw.object.curie for raw in doc._.claims
+                        if raw.rule in ("treat_for", "standing_treatment") and not raw.negated}
         # a condition a rule reads as raising a drug's own effect ("Hypokalemia and renal impairment
         # increase the toxicity of digoxin": renal impairment is no effect of digoxin)
         self.agents = {}

@@ -247,7 +247,7 @@ def test_the_patients_standing_treatment(extractor, text, drugs, condition):
     """The case presentation's "a man with D had taken X": X is the patient's treatment for D."""
     claims = claims_with_rules(extractor, text)
     for drug in drugs:
-        assert reads(claims, drug, "treats", condition, "treat_for"), claims
+        assert reads(claims, drug, "treats", condition, "standing_treatment"), claims
 
 
 @pytest.mark.parametrize("text", [
