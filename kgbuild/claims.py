@@ -1284,7 +1284,10 @@ class ClaimExtractor:
                 for o in self._coming_with(doc, args, c.object, sent):
                     pred = c.predicate if c.predicate == "associated_with" else \
                         "causes" if o.type in CONDITION else "increases"
+                    n = len(out)
                     emit(c.subject, pred, o, c.rule, c.trigger, 0.9)
+                    if len(out) > n:
+                        out[-1].flags["came_with"] = True   # (a manifestation, not the report's event)
         self._patient_indication(doc, args, sent, emit)
         return out
 

@@ -372,8 +372,10 @@ class Coreference:
     @staticmethod
     def _report_event(claims: list[RawClaim], ents: list[Span], before: int) -> Arg | None:
         """The report's event: the drug-caused condition it names most before token `before`."""
+        # (what the drug's condition came with, "pneumonitis with early fibrosis", is no event of its own)
         caused = {c.object.curie: c.object for c in claims if c.predicate == "causes" and not c.negated
-                  and c.subject.type in DRUGLIKE and c.object.type in CONDITION_TYPES}
+                  and c.subject.type in DRUGLIKE and c.object.type in CONDITION_TYPES
+                  and not c.flags.get("came_with")}
         counts = Counter(e.kb_id_ for e in ents if e.kb_id_ in caused and e.start < before)
         # (Counter keeps first-seen order among equal counts: the earliest named wins a tie)
         return caused[counts.most_common(1)[0][0]] if counts else None

@@ -218,3 +218,15 @@ def test_a_full_name_is_not_bridged_to_a_narrower_condition(extractor):
 def test_no_differential_read_where_none_is_set_aside(extractor, text):
     claims = claims_with_rules(extractor, text)
     assert not any(r.endswith("+denied") for s, p, o, n, r in claims), claims
+
+
+def test_what_the_event_came_with_is_not_the_reports_event(extractor):
+    # held-out report 19: the fibrosis bleomycin's pneumonitis came with is named more often, but the
+    # contributors raise the risk of the pneumonitis, the report's event
+    claims = claims_with_rules(extractor, (
+        "Bleomycin pneumonitis with early fibrosis in a young smoker. Chest CT showed fibrosis in both lower "
+        "lobes, and the fibrosis progressed over two weeks. Cumulative dose, smoking and high inspired oxygen "
+        "concentrations raise the risk."))
+    assert any(s == "bleomycin" and o == "fibrosis" for s, p, o, n, r in claims), claims
+    assert any(s == "smoke" and o == "pneumonitis" and r == "contributor+event" for s, p, o, n, r in claims), claims
+    assert not any(r == "contributor+event" and o == "fibrosis" for s, p, o, n, r in claims), claims
