@@ -236,7 +236,7 @@ GIVEN_FOR = GIVEN_VERBS | {"was", "were", "is", "are", "been", "be", "then", "al
 # words of rise before a marker a condition came with ("colitis with raised interleukin-6")
 RISE_WORDS = {"raised", "elevated", "high", "increased", "extreme", "rising", "marked"}
 # "A 52-year-old man with D (who) had taken X": the patient's standing treatment (`_patient_indication`)
-PATIENT_TOOK = [tuple(f.split()) for f in ("had been taking", "had been receiving", "had been on", "had taken",
+PATIENT_TOOK = [f.split() for f in ("had been taking", "had been receiving", "had been on", "had taken",
                                            "has taken", "had received", "had used", "was taking", "was receiving",
                                            "took", "began", "started")]
 PATIENT_TOOK_FILLERS = {"who", "long-term", "regular", "oral", "treatment", "with", "a", "an", "continuous", "on",
@@ -782,6 +782,7 @@ class ClaimExtractor:
             if pred == "treats" and obj.type == "process":
                 pred = "decreases"      # "aspirin prevents platelet aggregation": a process is lowered, not cured
             out.append(RawClaim(subj, pred, obj, rule, trig, sent, RULE_CONFIDENCE[rule] * scale))
+            return out[-1]
 
         inside = {t for a in args for t in range(a.start, a.end)}
         definite = {t for a in args if a.coref for t in range(a.start, a.end)}
@@ -1284,10 +1285,9 @@ class ClaimExtractor:
                 for o in self._coming_with(doc, args, c.object, sent):
                     pred = c.predicate if c.predicate == "associated_with" else \
                         "causes" if o.type in CONDITION else "increases"
-                    n = len(out)
-                    emit(c.subject, pred, o, c.rule, c.trigger, 0.9)
-                    if len(out) > n:
-                        out[-1].flags["came_with"] = True   # (a manifestation, not the report's event)
+                    added = emit(c.subject, pred, o, c.rule, c.trigger, 0.9)
+                    if added is not None:
+                        added.flags["came_with"] = True     # (a manifestation, not the report's event)
         self._patient_indication(doc, args, sent, emit)
         return out
 
@@ -1338,7 +1338,7 @@ class ClaimExtractor:
         verb = None
         for j in range(w + 2, min(w + 24, len(toks))):
             for form in PATIENT_TOOK:
-                if toks[j:j + len(form)] == list(form):
+                if toks[j:j + len(form)] == form:
                     verb = (j, j + len(form))
                     break
             if verb or toks[j] in {";", ":", "presented", "developed", "was", "were", "had", "has"}:

@@ -20,7 +20,8 @@ TYPE_PRIORITY = {"drug": 0, "cytokine": 1, "lab_marker": 2, "process": 3, "disea
 # Tokens that may sit inside a multi-word term but never start or end one.
 _INNER_ONLY = {"-", "'", "\u2019", "/", "of", "and", "the", "in", "to", "with", "for", "by"}
 _POSSESSIVES = {"'s", "\u2019s"}
-_BREAKERS = {".", ",", ";", ":", "(", ")", "[", "]", "!", "?", "=", "<", ">", "%"}
+# a term never runs across these (also the supplementary matcher's: "potassium, phosphate" is a list)
+TERM_BREAKERS = {".", ",", ";", ":", "(", ")", "[", "]", "!", "?", "=", "<", ">", "%"}
 # A term never starts with these ("Her disease" is not Hers disease, "our patient" is no concept).
 _NEVER_FIRST = {"her", "his", "their", "its", "our", "my", "your", "a", "an", "the", "this", "that", "these",
                 "those", "no", "any", "some", "each"}
@@ -119,7 +120,7 @@ class VocabularyMatcher:
         matches: list[Span] = []
         i, n = 0, len(doc)
         while i < n:
-            if not norms[i] or lowers[i] in _INNER_ONLY or texts[i] in _BREAKERS or lowers[i] in _NEVER_FIRST:
+            if not norms[i] or lowers[i] in _INNER_ONLY or texts[i] in TERM_BREAKERS or lowers[i] in _NEVER_FIRST:
                 i += 1
                 continue
             change_first = lowers[i] in _CHANGE_WORDS
@@ -127,7 +128,7 @@ class VocabularyMatcher:
             stop = min(n, i + MAX_TOKENS)
             # find the farthest reachable end (no breakers or line breaks inside a term)
             end = i + 1
-            while end < stop and not spaces[end] and texts[end] not in _BREAKERS:
+            while end < stop and not spaces[end] and texts[end] not in TERM_BREAKERS:
                 end += 1
             for j in range(end, i, -1):
                 if j - 1 > i and (lowers[j - 1] in _INNER_ONLY or not norms[j - 1]):
@@ -179,11 +180,11 @@ class VocabularyMatcher:
             best = None
             for a in range(1, 5):
                 left = doc[k - a:k] if k - a >= 0 else None
-                if left is None or any(t.text in _BREAKERS or t.is_space for t in left):
+                if left is None or any(t.text in TERM_BREAKERS or t.is_space for t in left):
                     break
                 for b in range(1, 4):
                     right = doc[k + 3:k + 3 + b]
-                    if k + 3 + b > len(doc) or any(t.text in _BREAKERS or t.is_space for t in right):
+                    if k + 3 + b > len(doc) or any(t.text in TERM_BREAKERS or t.is_space for t in right):
                         break
                     idx = [*range(k - a, k), *range(k + 3, k + 3 + b)]
                     key = " ".join(norms[x] for x in idx if norms[x])

@@ -24,7 +24,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .vocabulary import Concept, Vocabulary, _cache_dir, normalize_term, read_cached, write_cached
+from .entity_matcher import TERM_BREAKERS
+from .vocabulary import Concept, Vocabulary, _cache_dir, content_digest, normalize_term, read_cached, write_cached
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "mesh_supplementary.tsv.gz"
 MAX_TOKENS = 8
@@ -32,8 +33,6 @@ MAX_TOKENS = 8
 # receptor"), or of an antibody's: no chemical mention of its own.
 _PROTEIN_HEADS = {"receptor", "receptors", "transporter", "transporters", "channel", "channels",
                   "antibody", "antibodies", "protein", "proteins", "binding"}
-# a name never runs across these ("potassium, phosphate" is a list)
-_BREAKERS = {",", ";", ":", ".", "(", ")", "[", "]", "!", "?", "=", "<", ">", "%"}
 # a drug concept named for a class of salts by their anion ("Acetates", "Sulfates", "Nitrites")
 _ANION_CLASSES = ("ates", "ides", "ites")
 # words ending in -ase that name no enzyme
@@ -90,9 +89,8 @@ class SupplementaryChemicals:
                 if not path.exists():
                     _LOADED[path] = cls({}, {})
                     return _LOADED[path]
-                digest = hashlib.sha256(path.read_bytes()).hexdigest()[:24]
                 code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
-                pkl = _cache_dir() / f"supplementary-{digest}-{code}.pkl"
+                pkl = _cache_dir() / f"supplementary-{content_digest(path)}-{code}.pkl"
                 chemicals = read_cached(pkl)
                 if not isinstance(chemicals, cls):
                     chemicals = cls.from_file(path)
@@ -170,7 +168,7 @@ class SupplementaryMatcher:
             end = i + 1
             stop = min(n, i + MAX_TOKENS, i + pairs[i][1])
             while end < stop and not doc[end].is_space and "\n" not in doc[end].text and \
-                    doc[end].text not in _BREAKERS and \
+                    doc[end].text not in TERM_BREAKERS and \
                     (end not in owner or (owner[end].start, owner[end].end) in yielding):
                 end += 1
             for j in range(end, i, -1):

@@ -1169,6 +1169,13 @@ def cytokine_forms(sym: str, name: str) -> list[str]:
 # Output
 # ---------------------------------------------------------------------------------------------
 
+def write_gzip(path: Path, data: bytes) -> None:
+    """Gzip ``data`` to ``path`` with reproducible bytes (no timestamp; the member named after the file)."""
+    with open(path, "wb") as raw:
+        with gzip.GzipFile(filename=path.stem, mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz:
+            gz.write(data)
+
+
 def write_vocabulary(rows: list[dict], path: Path, stops: set[str] = frozenset()) -> bytes:
     """The concept rows, then one ``#stop`` line: the seed's stop words (not spaCy's), names no
     concept may have, which readers of the file also refuse for unlinked mentions."""
@@ -1181,9 +1188,7 @@ def write_vocabulary(rows: list[dict], path: Path, stops: set[str] = frozenset()
         buf.write("#stop\t" + "|".join(sorted(stops)) + "\n")
     data = buf.getvalue().encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as raw:
-        with gzip.GzipFile(filename="vocabulary.tsv", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz:
-            gz.write(data)
+    write_gzip(path, data)
     return data
 
 
@@ -1238,10 +1243,7 @@ def write_supplementary(records: list[tuple[str, str, list[str]]], path: Path) -
     """One line per record: MeSH CURIE TAB label TAB normalised name|name (gzip, reproducible bytes)."""
     data = "".join(f"{c}\t{label.replace(chr(9), ' ')}\t{'|'.join(names)}\n"
                    for c, label, names in records).encode("utf-8")
-    with open(path, "wb") as raw:
-        with gzip.GzipFile(filename="mesh_supplementary.tsv", mode="wb", fileobj=raw, mtime=0,
-                           compresslevel=9) as gz:
-            gz.write(data)
+    write_gzip(path, data)
 
 
 def hierarchy_edges(src: Sources) -> dict[str, list[str]]:
@@ -1265,9 +1267,7 @@ def hierarchy_edges(src: Sources) -> dict[str, list[str]]:
 def write_hierarchy(edges: dict[str, list[str]], path: Path) -> None:
     """One line per term: child TAB parent|parent (gzip, reproducible bytes)."""
     data = "".join(f"{c}\t{'|'.join(ps)}\n" for c, ps in sorted(edges.items())).encode("utf-8")
-    with open(path, "wb") as raw:
-        with gzip.GzipFile(filename="hierarchy.tsv", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz:
-            gz.write(data)
+    write_gzip(path, data)
 
 
 def write_sources(src: Sources, rows: list[dict], stats, path: Path, vocab_path: Path, seed_path: Path):
