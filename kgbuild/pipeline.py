@@ -1,6 +1,6 @@
 """The spaCy pipeline: scispaCy tokenizer → sentences → vocabulary NER → statistical NER
 (kgbuild/ner.py, grounded to the vocabulary) → MeSH supplementary chemicals
-(kgbuild/supplementary.py) → processes → abbreviations → ConText → claims → relation classifier
+(kgbuild/supplementary.py) → HLA alleles (kgbuild/hla.py) → processes → abbreviations → ConText → claims → relation classifier
 (kgbuild/relations.py) → coreference (kgbuild/coreference.py). Every stage is a
 registered component, so the pipeline can be inspected, reordered or extended like any spaCy
 pipeline (`nlp.pipe_names`)."""
@@ -17,6 +17,7 @@ from . import (  # noqa: F401
     context,
     coreference,
     entity_matcher,
+    hla,
     ner,
     process_matcher,
     relations,
@@ -26,7 +27,8 @@ from . import (  # noqa: F401
 )
 
 PIPE_NAMES = ("kgbuild_compound_splitter", "kgbuild_sentencizer", "kgbuild_vocabulary_matcher",
-              "kgbuild_statistical_ner", "kgbuild_supplementary_matcher", "kgbuild_process_matcher",
+              "kgbuild_statistical_ner", "kgbuild_supplementary_matcher", "kgbuild_hla_matcher",
+              "kgbuild_process_matcher",
               "abbreviation_detector",
               "kgbuild_abbreviation_linker", "kgbuild_context", "kgbuild_claims",
               "kgbuild_relations", "kgbuild_coreference")

@@ -111,9 +111,9 @@ def normalize_term(s: str, keep_case: bool = False) -> str:
 
     NFKC; Greek letters -> names (``TNF-α`` -> ``tnf alpha``); possessive ``'s`` dropped
     (``Crohn's`` -> ``crohn``); hyphens, dashes, slashes -> spaces; other punctuation except ``+``
-    removed; a space between letters and digits (``IL6`` == ``IL-6`` -> ``il 6``); lower-cased
-    (unless ``keep_case``); British -> American spelling for common medical words
-    (``haemorrhage`` -> ``hemorrhage``); runs of spaces collapsed.
+    removed, and ``+`` set apart (``Ca2+`` == ``Ca(2+)`` -> ``ca 2 +``); a space between letters and
+    digits (``IL6`` == ``IL-6`` -> ``il 6``); lower-cased (unless ``keep_case``); British -> American
+    spelling for common medical words (``haemorrhage`` -> ``hemorrhage``); runs of spaces collapsed.
     """
     if not s:
         return ""
@@ -128,6 +128,8 @@ def normalize_term(s: str, keep_case: bool = False) -> str:
         if "'" in s:
             s = _POSSESSIVE.sub("", s).replace("'", "")
         s = _NON_WORD.sub(" ", s)
+    if "+" in s:                                 # a charge is a word of its own: "Ca2+" == "Ca(2+)"
+        s = s.replace("+", " + ")
     if _DIGIT.search(s):
         s = _ALPHA_DIGIT.sub(" ", s)
     if keep_case:

@@ -66,6 +66,7 @@ BASIC_CHEBI_CLASSES = ("CHEBI:33238", "CHEBI:33259", "CHEBI:33709", "CHEBI:35381
 HORMONE_TREE = "D06.472"                            # Hormones
 PEPTIDE_TREE = "D12.644"                            # Peptides (hormones, angiotensins; not proteins)
 STRUCTURE_TREES = ("D01", "D02", "D03", "D04", "D06", "D10", "D12.125", PEPTIDE_TREE)  # not nucleic acids alone
+HLA_ALLELE_RECORD = re.compile(r"(HLA-[A-Z]+[0-9]?)\*(\d{2,3}(?::\d{2,3})+)[A-Z]? antigen")  # MeSH SCR label
 SMALL_MOLECULE_TREES = ("D01", "D02", "D03", "D04", "D06", "D09", "D10", "D12.125", "D13")
 DISEASE_TREES = tuple(f"C{n:02d}" for n in range(1, 27) if n != 22) + ("F03",)
 HP_ROOT = "HP:0000118"                              # Phenotypic abnormality
@@ -716,6 +717,30 @@ class Builder:
             counts[f"{typ}(supp)"] += 1
         log("MeSH drafts:", dict(counts))
         self.stats.update({f"mesh_{k}": v for k, v in counts.items()})
+
+    def build_hla_alleles(self):
+        """HLA alleles: MeSH files each typed allele the literature reports ("HLA-B*15:02 antigen") as a
+        supplementary concept. Pharmacogenomic case reports name the allele a patient carries as the
+        risk marker of a reaction (carbamazepine and HLA-B*15:02, allopurinol and HLA-B*58:01), so each
+        is a lab_marker (a typing result) under its MeSH id, named as reports write it: "HLA-B*15:02",
+        and with two-digit fields also the pre-2010 "HLA-B*1502". (kgbuild/hla.py finds the alleles
+        MeSH lacks.)"""
+        n = 0
+        for mid, rec in self.src.mesh.items():
+            m = HLA_ALLELE_RECORD.fullmatch(rec.label) if mid.startswith("C") else None
+            if m is None or mid in self.mesh_owner:
+                continue
+            gene, fields = m.groups()
+            name = f"{gene}*{fields}"
+            d = self.new(f"MESH:{mid}", f"MESH:{mid}", "lab_marker", name, "mesh")
+            d.add(name, P_LABEL)
+            parts = fields.split(":")
+            if all(len(x) == 2 for x in parts):
+                d.add(f"{gene}*{''.join(parts)}", P_MAIN)
+            self.mesh_owner[mid] = f"MESH:{mid}"
+            n += 1
+        self.stats["hla_alleles"] = n
+        log(f"HLA alleles: {n}")
 
     def _disease_scrs(self) -> set[str]:
         out = set()
@@ -1395,6 +1420,7 @@ def main(argv=None):
     b.link_drugbank()
     b.build_cytokines()
     b.build_mesh()
+    b.build_hla_alleles()
     b.prefer_chebi()
     b.build_drugbank_only()
     b.attach_disease_xrefs()

@@ -35,7 +35,7 @@ def one(vocab: Vocabulary, text: str) -> Concept:
     ("TNF-α", "tnf alpha"), ("TNFα", "tnf alpha"), ("TNF-alpha", "tnf alpha"), ("IFN-γ", "ifn gamma"),
     ("Haemorrhage", "hemorrhage"), ("anaemia", "anemia"), ("Leukaemia", "leukemia"), ("tumour", "tumor"),
     ("oesophagus", "esophagus"), ("paediatric", "pediatric"), ("oedema", "edema"), ("diarrhoea", "diarrhea"),
-    ("Crohn's disease", "crohn disease"), ("SARS-CoV-2", "sars cov 2"), ("Ca2+", "ca 2+"),
+    ("Crohn's disease", "crohn disease"), ("SARS-CoV-2", "sars cov 2"), ("Ca2+", "ca 2 +"),
     ("  heparin–induced   thrombocytopenia ", "heparin induced thrombocytopenia"),
 ])
 def test_normalize_term(a, b):
