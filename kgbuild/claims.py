@@ -91,6 +91,8 @@ RISE_VERBS = verb_forms("increase rise climb peak surge spike double triple elev
 FALL_VERBS = verb_forms("decrease fall decline drop dip plummet halve", "fell fallen")
 BE_AUX = {"was", "were", "is", "are", "be", "been", "being", "had", "has", "have"}
 COPULA = {"is", "was", "are", "were"}
+# "X confers / carries a higher risk of Y"
+RISK_VERBS = verb_forms("confer carry", "carried")
 MODALS = {"may", "might", "can", "could", "would", "should", "must", "will"}
 # "Y <marker> X" – the cause comes after the marker
 CAUSE_MARKERS = {("secondary", "to"): "causes", ("due", "to"): "causes", ("attributed", "to"): "causes",
@@ -182,6 +184,8 @@ AFTER_OBJECT_DECREASE = {"loss", "depletion", "deficiency", "clearance", "reduct
 CAUSAL_SUBJECT = {"drug", "drug_class", "chemical", "cytokine", "process", "disease", "lab_marker", "gene"}
 DRUGLIKE = {"drug", "drug_class", "chemical"}
 CONDITION = {"disease", "process", "adverse_event"}
+# "X-induced Y", "X-associated Y": the compound's participle (the tokenizer splits it off after "-")
+COMPOUND_VERBS = {"induced", "associated", "related", "mediated", "triggered", "driven"}
 MEASURABLE = {"lab_marker", "cytokine", "gene"}
 SUBSTANCE_OBJECTS = MEASURABLE | {"chemical", "drug"}
 
@@ -804,7 +808,7 @@ class ClaimExtractor:
                 if subj is not None and obj is not None:
                     emit(subj, "increases", obj, "compound", (i - 1, i + 1))
                 continue
-            if low in {"induced", "associated", "related", "mediated", "triggered", "driven"} and prev == "-":
+            if low in COMPOUND_VERBS and prev == "-":
                 subj = next((a for a in args if a.end == i - 1 and a.type in CAUSAL_SUBJECT | {"adverse_event"}), None)
                 obj = next((a for a in args if a.start <= i < a.end or a.start == i + 1), None)
                 if obj is None:
@@ -825,6 +829,19 @@ class ClaimExtractor:
                     for o in objs:
                         if not (subj.type == "lab_marker" and o.type not in CONDITION):
                             emit(subj, pred, o, "compound", (i - 1, i + 1))
+                continue
+            # "carriage of HLA-B*38:02 confers a several-fold higher risk of agranulocytosis", "obesity
+            # is a risk factor for thrombosis": a risk marker, associated with the condition (no cause)
+            j = i + 2 if nxt in {"factor", "factors"} else i + 1
+            if low == "risk" and j < sent.end and doc[j].lower_ in {"of", "for"}:
+                verb = next((k for k in range(i - 1, max(sent.start, i - 7) - 1, -1)
+                             if doc[k].lower_ in RISK_VERBS or (j == i + 2 and doc[k].lower_ in COPULA)), None)
+                subj = self._left_subject(doc, args, verb, sent, CAUSAL_SUBJECT, skip_preps=False) \
+                    if verb is not None else None
+                if subj is not None:
+                    for lf in [*self._coordinated_before(doc, args, subj), subj]:
+                        for o in self._right_objects(doc, args, j + 1, sent, CONDITION, max_gap=2):
+                            emit(lf, "associated_with", o, "association", (i, j + 1))
                 continue
             # "the role of X in the pathogenesis of Y"
             if low in ROLE_NOUNS and nxt == "of":
@@ -937,9 +954,10 @@ class ClaimExtractor:
                     left = self._left_subject(doc, args, i, sent, CAUSAL_SUBJECT, skip_preps=False)
                     right = self._right_objects(doc, args, i + width, sent, CAUSAL_SUBJECT, max_gap=4)
                     if left is not None and right:
+                        target = self._compound_effect(doc, args, right[0], sent) or right[0]
                         # "Bisoprolol and tamsulosin are not associated with Y": each of them
                         for lf in [*self._coordinated_before(doc, args, left), left]:
-                            emit(lf, pred, right[0], "association", (i, i + width))
+                            emit(lf, pred, target, "association", (i, i + width))
                     continue
                 obj = self._left_subject(doc, args, i, sent, CONDITION | MEASURABLE, skip_preps=False)
                 subj_r = self._right_objects(doc, args, i + width, sent, CAUSAL_SUBJECT, max_gap=4)
@@ -1379,6 +1397,14 @@ class ClaimExtractor:
         A and B"; not "induced by A and worsened by fever")."""
         drug = subjects[0].type in DRUGLIKE
         return [s for s in subjects if (s.type in DRUGLIKE) == drug]
+
+    @staticmethod
+    def _compound_effect(doc: Doc, args: list[Arg], ent: Arg, sent: Span) -> Arg | None:
+        """The condition an "X-induced Y" compound names when ``ent`` is its X: "HLA-B*58:01 is
+        associated with allopurinol-induced SCAR" is an association with the reaction, not the drug."""
+        if ent.end + 2 < sent.end and doc[ent.end].text == "-" and doc[ent.end + 1].lower_ in COMPOUND_VERBS:
+            return next((a for a in args if ent.end + 2 <= a.start <= ent.end + 4 and a.type in CONDITION), None)
+        return None
 
     @staticmethod
     def _coordinated_before(doc: Doc, args: list[Arg], subj: Arg) -> list[Arg]:

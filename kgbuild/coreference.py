@@ -32,7 +32,8 @@ Six readings, applied to the claims the rules and the classifier made (the compo
 * **The contributor.** "Filgrastim may have contributed", "smoking and high inspired oxygen raise
   the risk", "smoking added to the risk": with no effect named, the clause's subjects cause the
   report's event ("contributor+event", hedged when the clause is), unless the report denies that
-  they caused anything.
+  they caused anything; "carriage of HLA-B*38:02 confers a several-fold higher risk": the marker is
+  associated with it.
 
 All are inferences, so their confidence is the claim's times ``claims.COREF_FACTOR`` and the
 evidence rule says which reading made them ("+bridging", "+accumulation", "+deficiency",
@@ -58,6 +59,10 @@ DEFICIENCY_NOUNS = ("deficiency", "depletion")
 CLAUSE_OPENERS = {";", "because", "since", "as", "and", "while", "whereas", "although", "though"}
 PREPOSITIONS = {"from", "of", "by", "with", "after", "on", "in", "to", "for", "during"}
 RISK_VERBS = {"raise", "raises", "raised", "increase", "increases", "increased", "add", "adds", "added"}
+# "carriage of HLA-B*38:02 confers a several-fold higher risk": a risk marker, associated with the event
+MARKER_RISK_VERBS = {"confer", "confers", "conferred", "conferring", "carry", "carries", "carried", "carrying"}
+# "carriage of X", "carriers of X": X is the clause's subject all the same
+CARRIER_NOUNS = {"carriage", "carrier", "carriers", "presence", "possession"}
 MODAL_WORDS = {"may", "might", "could", "possibly", "probably", "likely", "perhaps"}
 # words allowed between "responded to / was managed with" and the drug
 LEAD_WORDS = {"the", "a", "an", "intravenous", "oral", "high", "dose", "high-dose", "topical", "systemic", "iv"}
@@ -320,7 +325,8 @@ class Coreference:
     def _contributors(self, doc: Doc, ents: list[Span], claims: list[RawClaim]) -> list[RawClaim]:
         """"Filgrastim may have contributed", "Cumulative dose, smoking and high inspired oxygen raise the
         risk", "smoking added to the risk": with no effect named, what they contributed to is the
-        report's event (hedged when the clause is). `claims` includes the denials read so far."""
+        report's event (hedged when the clause is); a marker that "confers a higher risk" ("carriage
+        of HLA-B*38:02") is associated with it. `claims` includes the denials read so far."""
         out = []
         for sent in doc.sents:
             toks = [t.lower_ for t in sent]
@@ -332,7 +338,9 @@ class Coreference:
                 # the clause's subject(s): not a mention after a preposition ("hypokalemia from furosemide")
                 subjects = [e for e in ents if sent.start + lo <= e.start and e.end <= sent.start + v and e.kb_id_
                             and e.label_ in CAUSAL_SUBJECT
-                            and (e.start == 0 or doc[e.start - 1].lower_ not in PREPOSITIONS)
+                            and (e.start == 0 or doc[e.start - 1].lower_ not in PREPOSITIONS or
+                                 doc[e.start - 1].lower_ == "of" and e.start > 1 and
+                                 doc[e.start - 2].lower_ in CARRIER_NOUNS)
                             and not _read_in(claims, sent, e.kb_id_)]
                 effect = self._report_event(claims, ents, sent.start) if subjects else None
                 if effect is None:
@@ -347,7 +355,8 @@ class Coreference:
                                                                 (c.negated and c.predicate == "causes"))
                             for c in claims):
                         continue
-                    out.append(RawClaim(Arg(subj.start, subj.end, subj.kb_id_, subj.label_), "causes",
+                    pred = "associated_with" if toks[v] in MARKER_RISK_VERBS else "causes"
+                    out.append(RawClaim(Arg(subj.start, subj.end, subj.kb_id_, subj.label_), pred,
                                         Arg(at, at + 1, effect.curie, effect.type, coref=True), "contributor+event",
                                         (at, at + 1), sent, RULE_CONFIDENCE["contributor"] * COREF_FACTOR *
                                         (HEDGE_FACTOR if hedged else 1.0), hedged=hedged))
@@ -356,7 +365,8 @@ class Coreference:
     @staticmethod
     def _contribution_verbs(toks: list[str]) -> list[int]:
         """Indexes of "contributed" with nothing after it ("X may have contributed, because ...") and of
-        the verb of "raise(s) / increase(s) / added to the risk" with no "of/for" after "risk"."""
+        the verb of "raise(s) / increase(s) / added to the risk" or "confers / carries a (higher) risk"
+        with no "of/for" after "risk"."""
         out = []
         for j, w in enumerate(toks):
             nxt = toks[j + 1] if j + 1 < len(toks) else "."
@@ -366,6 +376,12 @@ class Coreference:
             elif w in RISK_VERBS:
                 k = j + 1 + (nxt == "to")
                 if toks[k:k + 2] == ["the", "risk"] and (k + 2 >= len(toks) or toks[k + 2] not in {"of", "for"}):
+                    out.append(j)
+            elif w in MARKER_RISK_VERBS:
+                # "confers a several-fold higher risk", "carries an increased risk" (of nothing named)
+                k = next((x for x in range(j + 1, min(len(toks), j + 8)) if toks[x] == "risk"), None)
+                if k is not None and toks[j + 1] in {"a", "an", "the"} and \
+                        (k + 1 >= len(toks) or toks[k + 1] not in {"of", "for"}):
                     out.append(j)
         return out
 

@@ -1251,3 +1251,23 @@ def test_what_an_associated_condition_came_with_is_associated_too(extractor):
     claims = claims_with_rules(extractor, "Tenofovir-associated Fanconi syndrome with hypophosphataemic osteomalacia "
                                           "in a man with HIV infection.")
     assert reads(claims, "tenofovir", "associated_with", "osteomalacia", "compound"), claims
+
+
+@pytest.mark.parametrize("text, subj, obj", [
+    ("Carriers of HLA-B*15:02 carry a high risk of Stevens-Johnson syndrome.", "hla-b*15:02", "stevens-johnson"),
+    ("Obesity is a major risk factor for deep vein thrombosis.", "obesity", "thrombosis"),
+])
+def test_a_risk_marker_is_associated_with_its_condition(extractor, text, subj, obj):
+    claims = claims_with_rules(extractor, text)
+    assert any(s == subj and p == "associated_with" and obj in o and r == "association"
+               for s, p, o, n, r in claims), claims
+
+
+def test_an_association_with_a_drug_induced_condition_is_with_the_condition(extractor):
+    """"associated with allopurinol-induced SCAR": the allele goes with the reaction, not the drug
+    (which the compound says caused it)."""
+    claims = claims_with_rules(extractor, "HLA-B*58:01 is strongly associated with allopurinol-induced severe "
+                                          "cutaneous adverse reactions.")
+    assert any(s == "hla-b*58:01" and p == "associated_with" and "cutaneous" in o for s, p, o, n, r in claims), claims
+    assert not any(s == "hla-b*58:01" and o == "allopurinol" for s, p, o, n, r in claims), claims
+    assert any(s == "allopurinol" and p == "causes" and "cutaneous" in o for s, p, o, n, r in claims), claims

@@ -230,3 +230,14 @@ def test_what_the_event_came_with_is_not_the_reports_event(extractor):
     assert any(s == "bleomycin" and o == "fibrosis" for s, p, o, n, r in claims), claims
     assert any(s == "smoke" and o == "pneumonitis" and r == "contributor+event" for s, p, o, n, r in claims), claims
     assert not any(r == "contributor+event" and o == "fibrosis" for s, p, o, n, r in claims), claims
+
+
+def test_a_risk_marker_is_associated_with_the_reports_event(extractor):
+    """"carriage of X confers a ... higher risk": X (after "carriage of") is a risk marker of the event,
+    associated with it, not its cause; each allele of "X or Y"."""
+    claims = claims_with_rules(extractor, "Agranulocytosis developed seven weeks after starting carbimazole. In "
+                                          "East Asian populations, carriage of HLA-B*38:02 or HLA-DRB1*08:03 "
+                                          "confers a several-fold higher risk.")
+    for allele in ("hla-b*38:02", "hla-drb1*08:03"):
+        assert (allele, "associated_with", "agranulocytosis", False, "contributor+event") in claims, claims
+    assert not any(s.startswith("hla") and p == "causes" for s, p, o, n, r in claims), claims
