@@ -237,6 +237,8 @@ RESULTING = {"resulting", "ensuing", "consequent"}
 GIVEN_VERBS = {"started", "begun", "initiated", "given", "prescribed", "added", "used", "continued", "restarted",
                "introduced"}
 GIVEN_FOR = GIVEN_VERBS | {"was", "were", "is", "are", "been", "be", "then", "also"}
+# "X, which she had used / taken for five years for Y": a medication history's verbs
+HISTORY_VERBS = GIVEN_VERBS | {"taken", "took", "takes", "received", "receives", "taking", "receiving"}
 # words of rise before a marker a condition came with ("colitis with raised interleukin-6")
 RISE_WORDS = {"raised", "elevated", "high", "increased", "extreme", "rising", "marked"}
 # "A 52-year-old man with D (who) had taken X": the patient's standing treatment (`_patient_indication`)
@@ -1043,6 +1045,8 @@ class ClaimExtractor:
                     if given and all(t.lower_ in GIVEN_FOR for t in doc[given[-1].end:i]) and \
                             any(t.lower_ in GIVEN_VERBS for t in doc[given[-1].end:i]):
                         subj = given[-1]
+                if subj is None:
+                    subj = self._history_subject(doc, args, i)
                 objs = self._right_objects(doc, args, i + 1, sent, CONDITION, max_gap=3)
                 if subj is not None and objs and not any(t.text in {",", ";"} for t in doc[i:objs[0].start]):
                     # "pyridoxine and pyridostigmine were given for the neuropathy": both
@@ -1397,6 +1401,30 @@ class ClaimExtractor:
         A and B"; not "induced by A and worsened by fever")."""
         drug = subjects[0].type in DRUGLIKE
         return [s for s in subjects if (s.type in DRUGLIKE) == drug]
+
+    @staticmethod
+    def _history_subject(doc: Doc, args: list[Arg], i: int) -> Arg | None:
+        """The drug a medication-history clause after its comma is about, for the "for" at token `i`:
+        "furosemide 40 mg daily, started one month earlier by his general practitioner for ankle
+        edema", "lansoprazole 30 mg daily, which she had used for five years for reflux oesophagitis"."""
+        drugs = [a for a in args if a.end < i and a.type in DRUGLIKE and i - a.end <= 16]
+        if not drugs:
+            return None
+        k = drugs[-1].end
+        while k < i and doc[k].text != "," and (doc[k].like_num or doc[k].lower_ in DOSING_WORDS):
+            k += 1                  # its dose
+        if k + 1 >= i or doc[k].text != ",":
+            return None
+        clause = doc[k + 1:i]
+        words = [t.lower_ for t in clause]
+        if words[0] in {"which", "that"}:
+            ok = any(w in HISTORY_VERBS for w in words[1:5])
+        else:
+            ok = words[0] in GIVEN_VERBS
+        if not ok or any(t.text in {",", ";", "(", ")"} for t in clause) or \
+                any(k < a.start and a.end <= i for a in args):
+            return None
+        return drugs[-1]
 
     @staticmethod
     def _compound_effect(doc: Doc, args: list[Arg], ent: Arg, sent: Span) -> Arg | None:

@@ -1271,3 +1271,21 @@ def test_an_association_with_a_drug_induced_condition_is_with_the_condition(extr
     assert any(s == "hla-b*58:01" and p == "associated_with" and "cutaneous" in o for s, p, o, n, r in claims), claims
     assert not any(s == "hla-b*58:01" and o == "allopurinol" for s, p, o, n, r in claims), claims
     assert any(s == "allopurinol" and p == "causes" and "cutaneous" in o for s, p, o, n, r in claims), claims
+
+
+@pytest.mark.parametrize("text, drug, condition", [
+    ("He also took furosemide 40 mg daily, started one month earlier by his general practitioner for ankle edema.",
+     "furosemide", "edema"),
+    ("She also took amlodipine for hypertension and lansoprazole 30 mg daily, which she had used for five years "
+     "for reflux oesophagitis.", "lansoprazole", "reflux"),
+])
+def test_a_medication_history_clause_names_the_indication(extractor, text, drug, condition):
+    """The drug's dose, a comma, then a clause of its history ("started ... by his GP", "which she had
+    used for five years"), then "for" the condition: the drug treats it."""
+    claims = claims_with_rules(extractor, text)
+    assert any(s == drug and p == "treats" and condition in o and r == "treat_for" for s, p, o, n, r in claims), claims
+
+
+def test_a_clause_naming_its_own_entity_is_no_medication_history(extractor):
+    claims = claims_with_rules(extractor, "Vancomycin 1 g, which caused a rash, was continued for cellulitis.")
+    assert not any(p == "treats" and r == "treat_for" for s, p, o, n, r in claims), claims
