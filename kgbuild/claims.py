@@ -54,15 +54,16 @@ def verb_forms(verbs: str, irregular: str = "") -> set[str]:
 
 
 # sign: +1 raises / causes, -1 lowers
+ADDED = {"added", "adds", "add"}
 CAUSE_VERBS = verb_forms("cause induce trigger provoke precipitate produce elicit promote generate evoke "
                        "initiate unmask exacerbate worsen aggravate damage injure explain", "drove driven drive drives driving")
-INCREASE_VERBS = verb_forms("increase raise elevate stimulate release upregulate boost enhance augment activate "
-                          "amplify heighten potentiate prolong restore")
+INCREASE_VERBS = verb_forms("increase raise elevate stimulate release upregulate up-regulate boost enhance augment "
+                          "activate amplify heighten potentiate prolong restore")
 # "restores mitochondrial respiration" raises a process or a measure; "can restore these signs" brings
 # a condition back, and "restores the anemia-induced reduction" is about the reduction
 RESTORE_VERBS = verb_forms("restore")
 DECREASE_VERBS = verb_forms("decrease reduce lower suppress deplete inhibit downregulate diminish attenuate block "
-                          "impair abolish blunt lessen shorten antagonize antagonise disrupt", "cut")
+                          "impair abolish blunt lessen shorten antagonize antagonise disrupt down-regulate", "cut")
 TREAT_VERBS = verb_forms("treat reverse relieve control correct counteract manage alleviate ameliorate abort "
                        "neutralize neutralise normalize normalise rescue prevent")
 PREVENT_VERBS = verb_forms("prevent")
@@ -76,6 +77,8 @@ PHRASAL_CAUSE = {("lead", "to"), ("led", "to"), ("leads", "to"), ("leading", "to
                  ("gives", "rise"), ("giving", "rise"), ("given", "rise"), ("accounts", "for"),
                  ("account", "for"), ("accounted", "for"), ("accounting", "for"),
                  ("contributed", "to"), ("contributes", "to"), ("contribute", "to"), ("contributing", "to"),
+                 # "Bisoprolol may have added to the bradycardia" (not "was added to", see ADDED_TO)
+                 ("added", "to"), ("adds", "to"), ("add", "to"),
                  ("responsible", "for"), ("implicated", "in"),
                  # "fibroblast activation ends in pulmonary fibrosis", "pushed up the INR"
                  ("ends", "in"), ("end", "in"), ("ended", "in"), ("ending", "in"), ("culminates", "in"),
@@ -99,7 +102,7 @@ CAUSE_MARKERS = {("secondary", "to"): "causes", ("due", "to"): "causes", ("attri
                  ("attributable", "to"): "causes", ("caused", "by"): "causes", ("induced", "by"): "causes",
                  ("triggered", "by"): "causes", ("provoked", "by"): "causes", ("precipitated", "by"): "causes",
                  ("related", "to"): "associated_with", ("associated", "with"): "associated_with",
-                 ("linked", "to"): "associated_with", ("consequence", "of"): "causes",
+                 ("linked", "to"): "associated_with", ("linked", "with"): "associated_with", ("consequence", "of"): "causes",
                  ("complication", "of"): "causes", ("result", "of"): "causes", ("following",): "after",
                  ("after",): "after", ("during",): "after", ("while", "receiving"): "after",
                  ("while", "taking"): "after", ("while", "on"): "after", ("while", "using"): "after"}
@@ -1129,6 +1132,8 @@ class ClaimExtractor:
                 continue
             # verbs
             phrasal = pair in PHRASAL_CAUSE
+            if phrasal and low in ADDED and prev in BE_AUX - {"had", "has", "have"}:
+                continue        # "itraconazole was added to the chemotherapy": given with it, no effect
             if prev in DOSE_NOUNS and not phrasal and not (low in CAUSE_VERBS and low.endswith("ed")):
                 continue        # "a methadone dose increase": a noun, no verb (not "the propofol dose caused")
             if phrasal or low in CAUSE_VERBS or low in INCREASE_VERBS or low in DECREASE_VERBS or low in TREAT_VERBS:

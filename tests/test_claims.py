@@ -1289,3 +1289,21 @@ def test_a_medication_history_clause_names_the_indication(extractor, text, drug,
 def test_a_clause_naming_its_own_entity_is_no_medication_history(extractor):
     claims = claims_with_rules(extractor, "Vancomycin 1 g, which caused a rash, was continued for cellulitis.")
     assert not any(p == "treats" and r == "treat_for" for s, p, o, n, r in claims), claims
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("HLA-B*15:02 is strongly linked with carbamazepine-induced SJS.", ("hla-b*15:02", "associated_with", "stevens-johnson")),
+    ("Interferon-gamma up-regulates Fas ligand on keratinocytes.", ("interferon-gamma", "increases", "fas")),
+    ("Interferon-gamma down-regulates IL-10.", ("interferon-gamma", "decreases", "interleukin-10")),
+    ("Bisoprolol may have added to the bradycardia.", ("bisoprolol", "causes", "bradycardia")),
+])
+def test_linked_with_hyphenated_regulation_and_added_to(extractor, text, expected):
+    claims = claims_with_rules(extractor, text)
+    subj, pred, obj = expected
+    assert any(s == subj and p == pred and o.startswith(obj) and r != "classifier" for s, p, o, n, r in claims), claims
+
+
+def test_a_drug_added_to_a_regimen_causes_nothing(extractor):
+    claims = claims_with_rules(extractor, "Itraconazole was added to the chemotherapy for leukemia, and lorazepam had "
+                                          "been added to the regimen for anxiety.")
+    assert not any(p == "causes" for s, p, o, n, r in claims), claims
