@@ -63,7 +63,7 @@ INCREASE_VERBS = verb_forms("increase raise elevate stimulate release upregulate
 # a condition back, and "restores the anemia-induced reduction" is about the reduction
 RESTORE_VERBS = verb_forms("restore")
 DECREASE_VERBS = verb_forms("decrease reduce lower suppress deplete inhibit downregulate diminish attenuate block "
-                          "impair abolish blunt lessen shorten antagonize antagonise disrupt down-regulate", "cut")
+                          "impair abolish blunt lessen shorten antagonize antagonise disrupt down-regulate slow", "cut")
 TREAT_VERBS = verb_forms("treat reverse relieve control correct counteract manage alleviate ameliorate abort "
                        "neutralize neutralise normalize normalise rescue prevent")
 PREVENT_VERBS = verb_forms("prevent")
@@ -181,6 +181,7 @@ ADVERBS = {"also", "then", "in", "turn", "further", "thereby", "thus", "probably
 ADJECTIVAL_BEFORE = {"a", "an", "the", "with", "of", "at", "markedly", "mildly", "slightly", "persistently",
                      "significantly", "moderately", "severely", "highly", "newly"}
 AFTER_OBJECT_DECREASE = {"loss", "depletion", "deficiency", "clearance", "reduction", "suppression", "excretion",
+                         "decline", "declines", "drop", "drops", "fall", "decrease", "decreases",
                          # "lowers the seizure threshold": makes seizures likelier
                          "threshold", "thresholds"}
 
@@ -212,7 +213,11 @@ RESPONSE_NOUNS = {"response", "responses", "responsiveness", "sensitivity", "res
 ROUTE_WORDS = {"oral", "orally", "intravenous", "intravenously", "iv", "subcutaneous", "intramuscular", "inhaled",
                "topical", "enteral"}
 # "Y is a rare complication of X", "Y is a known side effect of X": X causes Y
-EFFECT_NOUNS = {"complication", "complications", "sequela", "sequelae", "consequence", "consequences"}
+EFFECT_NOUNS = {"complication", "complications", "sequela", "sequelae", "consequence", "consequences", "effect",
+                "effects"}
+# "tonsillitis is often the first sign of agranulocytosis": what a condition shows itself by (Y causes X)
+MANIFESTATION_NOUNS = {"sign", "signs", "manifestation", "manifestations", "feature", "features", "symptom",
+                       "symptoms", "presentation"}
 EFFECT_NOUN_HEADS = {("side", "effect"), ("side", "effects"), ("adverse", "effect"), ("adverse", "effects"),
                      ("adverse", "reaction"), ("adverse", "reactions"), ("adverse", "event"), ("adverse", "events"),
                      ("toxic", "effect"), ("toxic", "effects")}
@@ -220,7 +225,8 @@ EFFECT_NOUN_MODIFIERS = AGENT_NOUN_MODIFIERS | {"rare", "often", "sometimes", "f
                                                "uncommon", "unusual", "potentially", "life", "threatening",
                                                "dangerous", "late", "early", "long", "term", "frequent",
                                                "infrequent", "documented", "described", "reported", "unrecognized",
-                                               "unrecognised", "underrecognized", "feared", "typical", "classic"}
+                                               "unrecognised", "underrecognized", "feared", "typical", "classic",
+                                               "first", "presenting", "cardinal", "so", "usual", "initial"}
 # "X caused Y, with A and B as contributors": A and B each contributed to Y
 CONTRIBUTOR_NOUNS = {"contributor", "contributors", "cofactor", "cofactors", "co-factor", "co-factors",
                      "contributing factor", "contributing factors", "contributing cause", "contributing causes",
@@ -753,7 +759,7 @@ class ClaimExtractor:
     @staticmethod
     def _sign(doc: Doc, start: int, obj: "Arg", inside: set[int]) -> int:
         """Compose the signs of the triggers between a verb and its object, and of a noun right
-        after the object ("promotes renal potassium loss" = decreases; "lowers the seizure
+        after the object ("causes a sodium drop" = decreases; "lowers the seizure
         threshold" = causes seizures); words of other mentions (`inside`) are names, no triggers
         ("caused the complete heart block, the nausea": no "block")."""
         sign = 1
@@ -888,6 +894,19 @@ class ClaimExtractor:
                         for sj in self._same_kind(subj_r):
                             emit(sj, "causes", obj, "effect_noun", (i, i + 2))
                         continue
+            # "Tonsillitis or pharyngitis is so often the first sign of agranulocytosis": Y causes X
+            if nxt == "of" and low in MANIFESTATION_NOUNS:
+                j = k - 1
+                while j >= 0 and (toks[j] in EFFECT_NOUN_MODIFIERS or
+                                  ("-" in toks[j] and all(w.isalpha() for w in toks[j].split("-")))):
+                    j -= 1
+                if j >= 1 and toks[j] in COPULA:
+                    shown = next((a for a in args if a.end == base + j and a.type in CONDITION - {"process"}), None)
+                    causes = self._right_objects(doc, args, i + 2, sent, CONDITION - {"process"}, max_gap=2)
+                    if shown is not None and causes:
+                        for o in [*self._coordinated_before(doc, args, shown), shown]:
+                            emit(causes[0], "causes", o, "effect_noun", (i, i + 2))
+                continue
             # "Y secondary to X", "Y due to X", "Y after X"
             key = pair if pair in CAUSE_MARKERS else ((low,) if (low,) in CAUSE_MARKERS else None)
             span = _time_phrase(toks, k) if key is None else 0

@@ -27,10 +27,14 @@ PROCESS_HEADS = {"inhibition", "blockade", "accumulation", "downregulation", "up
                  "depolarization", "depolarisation", "dilution", "degeneration", "phosphorylation", "wasting",
                  "secretion", "formation", "deposition", "influx", "inactivation", "binding", "activity",
                  "apoptosis", "infiltration", "absorption", "vacuolation", "vacuolisation", "vacuolization",
-                 "disinhibition"}
+                 "disinhibition", "glucuronidation", "hydroxylation", "glycolysis", "cotransport", "loss"}
 # heads that make a process only of words no vocabulary names: "collagen deposition", "reactive metabolite
 # formation"; "uric acid formation" stays uric acid (what the rules read a change of)
 UNNAMED_ONLY_HEADS = {"formation", "deposition", "influx", "binding"}
+# heads that make a process only of a substance the vocabulary names: "urinary magnesium loss", not
+# "weight loss" or "renal loss"
+SUBSTANCE_ONLY_HEADS = {"loss"}
+SUBSTANCES = {"lab_marker", "chemical", "drug"}
 # heads whose process is named by what is made: "synthesis of CRP" is (a rise in) CRP
 PRODUCT_HEADS = {"synthesis", "biosynthesis", "secretion"}
 # modifiers that never start the name of a process
@@ -137,6 +141,8 @@ class ProcessMatcher:
             if head == "activity" and not _enzyme_activity(doc, start, tok.i, inner):
                 continue
             if head in UNNAMED_ONLY_HEADS and inner:
+                continue
+            if head in SUBSTANCE_ONLY_HEADS and not any(e.label_ in SUBSTANCES for e in inner):
                 continue
             if any(e.start < start for e in inner):
                 start = min(e.start for e in inner)

@@ -175,8 +175,12 @@ def test_pronoun_subject_is_the_latest_drug(extractor):
 
 
 def test_noun_after_object_flips_the_sign(extractor):
+    for text in ("Hypomagnesemia promotes a potassium decline.", "Hypomagnesemia causes a potassium drop."):
+        claims = claims_of(extractor, text)
+        assert has(claims, "hypomagnesemia", "decreases", "potassium"), claims
+    # a substance's loss is a process of its own (`process_matcher.SUBSTANCE_ONLY_HEADS`)
     claims = claims_of(extractor, "Hypomagnesemia promotes renal potassium loss.")
-    assert has(claims, "hypomagnesemia", "decreases", "potassium"), claims
+    assert has(claims, "hypomagnesemia", "causes", "renal potassium loss"), claims
 
 
 def test_compositional_process_is_an_entity_and_a_path_step(extractor):
@@ -1307,3 +1311,29 @@ def test_a_drug_added_to_a_regimen_causes_nothing(extractor):
     claims = claims_with_rules(extractor, "Itraconazole was added to the chemotherapy for leukemia, and lorazepam had "
                                           "been added to the regimen for anxiety.")
     assert not any(p == "causes" for s, p, o, n, r in claims), claims
+
+
+def test_metabolic_and_substance_loss_processes(extractor):
+    """"lamotrigine glucuronidation" and "urinary magnesium loss" are processes (a loss only of a named
+    substance: "weight loss" stays the vocabulary's condition, "renal loss" is nothing); "slows" lowers."""
+    assert processes_of(extractor, "Thiazides increase urinary magnesium loss, and she had weight loss and "
+                                   "renal loss.") == ["urinary magnesium loss"]
+    claims = claims_with_rules(extractor, "Valproate slows lamotrigine glucuronidation.")
+    assert ("valproic acid", "decreases", "lamotrigine glucuronidation", False, "active_verb") in claims, claims
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Macrocytosis is a recognised effect of azathioprine.", ("azathioprine", "causes", "macrocytosis")),
+    ("Tonsillitis or pharyngitis is so often the first sign of agranulocytosis.",
+     ("agranulocytosis", "causes", "pharyngitis")),
+    ("Fever is a common presenting symptom of DRESS.", ("drug hypersensitivity syndrome", "causes", "fever")),
+])
+def test_effect_and_manifestation_nouns(extractor, text, expected):
+    """"X is a recognised effect of D": D causes X; "X is the first sign of Y": Y shows itself by X."""
+    claims = claims_with_rules(extractor, text)
+    assert any((s, p, o) == expected and r == "effect_noun" for s, p, o, n, r in claims), claims
+
+
+def test_the_effect_of_a_drug_on_a_measure_is_no_effect_noun(extractor):
+    claims = claims_with_rules(extractor, "The effect of propofol on blood pressure was marked.")
+    assert not any(r == "effect_noun" for s, p, o, n, r in claims), claims
