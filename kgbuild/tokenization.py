@@ -1,5 +1,5 @@
-"""Tokenizer set-up: scispaCy's rule tokenizer plus a splitter for "X-induced"-style compounds and
-slash-joined words ("ifosfamide/mesna").
+"""Tokenizer set-up: scispaCy's rule tokenizer plus a splitter for "X-induced"-style compounds,
+slash-joined words ("ifosfamide/mesna") and radiolabelled names ("[3H]spiperone").
 
 scispaCy keeps hyphenated words whole, which is right for "IL-6" or "T-cell" but hides the drug
 in "heparin-induced thrombocytopenia" or "IL-6-mediated inflammation". Splitting the relational
@@ -20,6 +20,8 @@ RELATIONAL_SUFFIXES = (
     # how a drug was given: "Avastin-injections", "amiodarone-therapy"
     "injection", "injections", "infusion", "infusions", "therapy", "treatment", "exposure", "use", "users",
 )
+# a radiolabel before a compound's name: "[3H]spiperone", "[(3)H]saxitoxin", "L-[3H]nicotine", "[125I]..."
+_ISOTOPE_RE = re.compile(r"^((?:[LD]-)?\[\(?\d{1,3}m?\)?[A-Z][a-z]?\])(?=[A-Za-z(]{3})")
 _SUFFIX_RE = re.compile(r"^(.+?[^\-])-(" + "|".join(RELATIONAL_SUFFIXES) + r")$", re.IGNORECASE)
 
 
@@ -27,6 +29,9 @@ def compound_parts(text: str) -> list[str]:
     """How one scispaCy token is split: at slashes between words ("ifosfamide/mesna",
     "IL-6/IL-10"; not units such as "mg/kg" or "mmol/L", nor "and/or": every part needs three
     characters and a letter), then a relational suffix off the last part ("heparin-induced")."""
+    label = _ISOTOPE_RE.match(text)
+    if label:                   # "[3H]spiperone": the radiolabel, then the compound
+        return [label.group(1), *compound_parts(text[label.end(1):])]
     parts = [text]
     if "/" in text and len(text) >= 7:
         pieces = re.split(r"(/)", text)
@@ -47,7 +52,7 @@ def split_relational_compounds(doc: Doc, agent_parts: Callable[[str], list[str] 
     splits what only a vocabulary can tell apart (`CompoundSplitter.agent_parts`)."""
     splits = []
     for tok in doc:
-        if ("-" not in tok.text and "/" not in tok.text) or len(tok.text) < 5:
+        if ("-" not in tok.text and "/" not in tok.text and "[" not in tok.text) or len(tok.text) < 5:
             continue
         parts = compound_parts(tok.text)
         if len(parts) == 1 and agent_parts is not None and "-" in tok.text:

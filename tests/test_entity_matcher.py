@@ -37,7 +37,9 @@ def test_change_of_an_analyte_stays_a_lab_marker(nlp):
     ("IL-6/IL-10", ["IL-6", "/", "IL-10"]),
     ("5-FU/leucovorin-induced", ["5-FU", "/", "leucovorin", "-", "induced"]),
     ("heparin-induced", ["heparin", "-", "induced"]), ("Avastin-injections", ["Avastin", "-", "injections"]),
-    ("mg/kg", ["mg/kg"]), ("mmol/L", ["mmol/L"]), ("and/or", ["and/or"]), ("1/2", ["1/2"])])
+    ("mg/kg", ["mg/kg"]), ("mmol/L", ["mmol/L"]), ("and/or", ["and/or"]), ("1/2", ["1/2"]),
+    ("[3H]spiperone", ["[3H]", "spiperone"]), ("[(3)H]saxitoxin", ["[(3)H]", "saxitoxin"]),
+    ("L-[3H]nicotine", ["L-[3H]", "nicotine"]), ("[Ca2+]i", ["[Ca2+]i"])])
 def test_compound_parts(text, parts):
     from kgbuild.tokenization import compound_parts
     assert compound_parts(text) == parts
@@ -128,3 +130,8 @@ def test_predicated_y_adjectives_and_the_coma_scale(nlp):
     assert ents["GCS"] == ("lab_marker", "MESH:D015600"), ents
     # only predicated, and only a condition: "the therapy" stays no concept
     assert "therapy" not in _dictionary_ents(nlp, "The therapy was stopped.")
+
+
+def test_a_radiolabelled_compound_is_the_compound(nlp):
+    ents = {e.text: e.kb_id_ for e in nlp("Binding of [3H]spiperone and [(3)H]saxitoxin was measured.").ents}
+    assert ents["spiperone"] == "CHEBI:9233" and ents["saxitoxin"] == "CHEBI:34970"
