@@ -31,6 +31,22 @@ _NEVER_FIRST = {"her", "his", "their", "its", "our", "my", "your", "a", "an", "t
 # consciousness" are conditions of their own (`_named_by_change`).
 _CHANGE_WORDS = {"increased", "elevated", "raised", "decreased", "reduced", "lowered", "high", "low", "rising",
                  "falling", "abnormal", "impaired", "increase", "decrease", "elevation", "reduction"}
+# Adjectives that name a condition only of a person ("depressed patients", "she became depressed"):
+# elsewhere they say something was lowered ("depressed cardiac function", "depressed as much as 50%")
+_PERSON_ADJECTIVES = {"depressed"}
+_PERSON_NOUNS = {"patient", "patients", "woman", "women", "man", "men", "subject", "subjects", "individual",
+                 "individuals", "people", "persons", "adolescents", "adolescent", "children", "child", "adults",
+                 "adult", "outpatients", "inpatients", "mood", "mothers", "mother", "elderly", "girl", "boy"}
+_BECOME = {"became", "become", "becomes", "becoming", "feel", "feels", "felt", "feeling", "clinically"}
+
+
+def lowered_not_ill(doc: Doc, start: int, end: int) -> bool:
+    """Whether doc[start:end] is a person's adjective used of something else: "depressed cardiac
+    function", "was depressed by 50%" say it was lowered, not that anyone was depressed."""
+    if end - start != 1 or doc[start].lower_ not in _PERSON_ADJECTIVES:
+        return False
+    return not ((end < len(doc) and doc[end].lower_ in _PERSON_NOUNS) or
+                (start > 0 and doc[start - 1].lower_ in _BECOME))
 # A condition named by its adjective ("became lethargic", "was hypokalemic", "psychotic"): the noun
 # the vocabulary knows, tried for a predicated one-word mention only and kept only when it is a condition.
 _ADJECTIVE_ENDINGS = ("ic", "ous", "tensive")
@@ -149,6 +165,8 @@ class VocabularyMatcher:
             if hit is not None and len(hit) == 1 and len(hit.text) <= 3 and i > 0 and \
                     (hit.text.lower() in _UNITS or _is_number(texts[i - 1])):
                 hit = None          # "10,000 IU": a unit after a number
+            if hit is not None and lowered_not_ill(doc, hit.start, hit.end):
+                hit = None
             if hit is not None:
                 matches.append(hit)
                 i = hit.end

@@ -30,7 +30,7 @@ from spacy.util import filter_spans, minibatch
 
 from . import linking
 from .claims import AGENT_NOUNS, ALL_VERBS, CONTRIBUTOR_NOUNS, verb_forms
-from .entity_matcher import choose_concept
+from .entity_matcher import choose_concept, lowered_not_ill
 from .vocabulary import Concept, Vocabulary, normalize_term
 
 MODEL_DIR = Path(__file__).resolve().parent / "data" / "ner" / "model"
@@ -161,6 +161,8 @@ class StatisticalNER:
                 owner[t] = e
         remove, add, unground = set(), [], []
         for m in proposals:
+            if lowered_not_ill(doc, m.start, m.end):
+                continue            # "depressed cardiac function"
             inside = {(e.start, e.end): e for t in range(m.start, m.end) if (e := owner.get(t)) is not None}
             if not inside:
                 g = self.ground(m)

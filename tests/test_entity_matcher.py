@@ -135,3 +135,16 @@ def test_predicated_y_adjectives_and_the_coma_scale(nlp):
 def test_a_radiolabelled_compound_is_the_compound(nlp):
     ents = {e.text: e.kb_id_ for e in nlp("Binding of [3H]spiperone and [(3)H]saxitoxin was measured.").ents}
     assert ents["spiperone"] == "CHEBI:9233" and ents["saxitoxin"] == "CHEBI:34970"
+
+
+def test_depressed_names_a_mood_only_of_a_person(nlp):
+    """"depressed cardiac function", "was depressed by 50%": lowered, no depression (dictionary and
+    statistical NER alike); "depressed patients", "she became depressed": the mood."""
+    def depressions(text):
+        return [e.text for e in nlp(text).ents if e.kb_id_ == "MONDO:0002050"]
+    assert depressions("Left ventricular performance was significantly depressed in these mice, and "
+                       "cholinesterase levels were severely depressed, with depressed cardiac function.") == []
+    assert depressions("Hypomania occurred in three depressed patients.") == ["depressed"]
+    assert depressions("She became depressed after interferon.") == ["depressed"]
+    ents = {e.text: e.kb_id_ for e in nlp("An infant with a depressed level of consciousness after ibuprofen.").ents}
+    assert ents["depressed level of consciousness"] == "HP:0004372"
