@@ -148,3 +148,8 @@ def test_depressed_names_a_mood_only_of_a_person(nlp):
     assert depressions("She became depressed after interferon.") == ["depressed"]
     ents = {e.text: e.kb_id_ for e in nlp("An infant with a depressed level of consciousness after ibuprofen.").ents}
     assert ents["depressed level of consciousness"] == "HP:0004372"
+
+
+def test_birth_weight_is_a_measure_not_a_condition(nlp):
+    """MeSH files Birth Weight under Signs and Symptoms too; the seed drops it like Body Weight."""
+    assert not [e for e in nlp("Low birth weight infants were exposed to cocaine.").ents if "birth" in e.text.lower()]
