@@ -129,31 +129,39 @@ class Coreference:
             i -= 1
         return False
 
-    def _narrower(self, conditions: list[tuple[int, str]], arg: Arg, drug_effects: set[str]) -> str | None:
+    def _narrower(self, conditions: list[tuple[int, str, str]], arg: Arg, drug_effects: set[str],
+                  head: str = "", stated_effects: frozenset[str] = frozenset()) -> str | None:
         """The one narrower condition named most often before ``arg`` (None if none or a tie).
         Only the report's own events qualify, conditions a drug is said to cause (not negated):
         "the hepatitis" after "viral hepatitis was excluded" is not viral hepatitis. And a broad
         condition that is such an event itself ("the AKI" after "vancomycin caused AKI") means
-        itself, whatever narrower one the report names too."""
-        if arg.curie in drug_effects:
-            return None
+        itself, whatever narrower one the report names too. Narrower by the hierarchy, or by name:
+        an event whose name ends in the mention's words (``head``: "the vasospasm" after "capecitabine
+        caused coronary vasospasm", whatever concept "vasospasm" alone names). ``stated_effects``: the
+        drug effects the rules read (not the classifier)."""
+        if arg.curie in drug_effects and not (head and arg.curie not in stated_effects):
+            return None     # (what only the classifier read of the mention itself does not make it the event)
         h = Hierarchy.load()
         broad = self._ids(arg.curie)
-        counts = Counter(c for start, c in conditions if start < arg.start and c != arg.curie and c in drug_effects)
-        ranked = [(n, c) for c, n in counts.most_common() if h.is_narrower(self._ids(c), broad)]
+        counts = Counter(c for start, c, _ in conditions if start < arg.start and c != arg.curie and c in drug_effects)
+        named = {c for start, c, text in conditions if head and text.endswith(" " + head)}
+        ranked = [(n, c) for c, n in counts.most_common() if c in named or
+                  arg.type in CONDITION_TYPES and h.is_narrower(self._ids(c), broad)]
         if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0]):
             return None
         return ranked[0][1]
 
-    def _bridge(self, doc: Doc, claim: RawClaim, conditions: list[tuple[int, str]], drug_effects: set[str]) -> None:
+    def _bridge(self, doc: Doc, claim: RawClaim, conditions: list[tuple[int, str, str]],
+                drug_effects: set[str], stated_effects: frozenset[str]) -> None:
         for role in ("subject", "object"):
             arg: Arg = getattr(claim, role)
-            if arg.type not in CONDITION_TYPES or arg.coref or \
+            if arg.type not in CONDITION_TYPES | {"process"} or arg.coref or \
                     not claim.sentence.start <= arg.start < claim.sentence.end:
                 continue        # (a classifier's claim may take an argument from another sentence)
             if arg.end - arg.start > 2:
                 continue        # a full name ("the vitamin B12 deficiency") is that condition, not a shorthand
-            target = self._narrower(conditions, arg, drug_effects)
+            target = self._narrower(conditions, arg, drug_effects, doc[arg.start:arg.end].text.lower(),
+                                    stated_effects)
             if target is None or not self._definite(doc, arg, claim.sentence):
                 continue
             setattr(claim, role, Arg(arg.start, arg.end, target, arg.type, coref=True))
@@ -469,9 +477,11 @@ class Coreference:
         drug_effects = {c.object.curie for c in claims if c.subject.type in DRUGLIKE and not c.negated
                         and c.predicate in ("causes", "associated_with")}
         if drug_effects:
-            conditions = [(e.start, e.kb_id_) for e in ents if e.label_ in CONDITION_TYPES]
+            conditions = [(e.start, e.kb_id_, e.text.lower()) for e in ents if e.label_ in CONDITION_TYPES]
+            stated = frozenset(c.object.curie for c in claims if c.subject.type in DRUGLIKE and not c.negated
+                               and c.predicate in ("causes", "associated_with") and c.rule != "classifier")
             for c in claims:
-                self._bridge(doc, c, conditions, drug_effects)
+                self._bridge(doc, c, conditions, drug_effects, stated)
         accumulations = self._accumulations(ents, claims)
         denied = self._denied_causes(doc, ents, claims)
         added = self._deficiencies(doc, ents, claims) + denied + self._patient_treatments(doc, ents, claims) + \

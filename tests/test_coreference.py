@@ -241,3 +241,22 @@ def test_a_risk_marker_is_associated_with_the_reports_event(extractor):
     for allele in ("hla-b*38:02", "hla-drb1*08:03"):
         assert (allele, "associated_with", "agranulocytosis", False, "contributor+event") in claims, claims
     assert not any(s.startswith("hla") and p == "causes" for s, p, o, n, r in claims), claims
+
+
+def test_the_head_word_of_the_reports_event_refers_to_it(extractor):
+    """"the vasospasm" after "capecitabine caused coronary vasospasm": the event, by its name's head
+    word, whatever concept "vasospasm" alone names (HP Vasospasm, no narrower-than link to MONDO's)."""
+    claims = claims_with_rules(extractor, "Capecitabine caused coronary vasospasm, and the vasospasm caused "
+                                          "myocardial ischemia.")
+    assert ("coronary vasospasm", "causes", "myocardial ischemia", False, "active_verb+bridging") in claims, claims
+
+
+def test_names_the_seed_curates_keep_their_reading_over_the_corpus_lexicon(extractor):
+    """BC5CDR's subarachnoid haemorrhage abstracts ground "vasospasm" to intracranial vasospasm and
+    "blood coagulation" to a disorder; the seed's readings (a vasospasm, the coagulation process) stand,
+    with the corpus's MeSH id as an xref where the concept has none."""
+    ex = extractor.from_document(Document(id="t", source="t.txt", text="Vasospasm followed, and heparin "
+                                                                       "inhibits blood coagulation."))
+    ids = {m.text.lower(): (e.id, e.type) for e in ex.entities for m in e.mentions}
+    assert ids["vasospasm"][0] == "HP:0025637"
+    assert ids["blood coagulation"][1] == "process"

@@ -152,12 +152,15 @@ def plural_blind(s: str) -> str:
     return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in normalize_term(s).split())
 
 
-def seed_exclusions(path: Path = ROOT / "ontologies" / "seed_concepts.tsv") -> tuple[set[str], set[str], set[str]]:
+def seed_exclusions(path: Path = ROOT / "ontologies" / "seed_concepts.tsv") \
+        -> tuple[set[str], set[str], set[str], set[str]]:
     """What the vocabulary's hand-curated seed decides, and so the corpus lexicon leaves alone: stop
     words (common English words such as "water", "lead"; case-sensitive ones such as
-    "=IV"), dropped concepts (too general to mean anything, such as MESH:D004194 Disease) and the
-    readings its synonym rows curate (normalised: "acute psychosis" is psychosis)."""
-    stops, dropped, named = set(), set(), set()
+    "=IV"), dropped concepts (too general to mean anything, such as MESH:D004194 Disease), the
+    readings its synonym rows curate (normalised: "acute psychosis" is psychosis) and the names of its
+    concept and type rows (which a corpus may give a MeSH id more, never another reading: "vasospasm"
+    is vasoconstriction, which subarachnoid haemorrhage abstracts ground to intracranial vasospasm)."""
+    stops, dropped, named, concept_named = set(), set(), set(), set()
     for line in open(path, encoding="utf-8"):
         f = line.rstrip("\n").split("\t")             # action curie type label synonyms xrefs note
         if f[0] == "stop" and len(f) > 4:
@@ -166,7 +169,9 @@ def seed_exclusions(path: Path = ROOT / "ontologies" / "seed_concepts.tsv") -> t
             dropped.add(f[1])
         elif f[0] == "synonym" and len(f) > 4:        # a curated reading of a name that sources read otherwise
             named.update(normalize_term(w.lstrip("=")) for w in f[4].split("|") if w.strip())
-    return stops, dropped, named
+        elif f[0] in ("concept", "type") and len(f) > 4:
+            concept_named.update(normalize_term(w.lstrip("=")) for w in f[4].split("|") if w.strip())
+    return stops, dropped, named, concept_named
 
 
 def is_heading(concept, surface: str) -> bool:
@@ -208,7 +213,7 @@ def against_vocabulary(rows: list[dict], vocab, newest: dict[str, int] | None = 
     the record its annotators used as an xref (MeSH's previous indexing)."""
     from kgbuild.entity_matcher import choose_concept
     kept, stats = [], Counter()
-    stops, dropped, seed_named = seed_exclusions()
+    stops, dropped, seed_named, seed_concept_named = seed_exclusions()
     plain_stops = {normalize_term(w) for w in stops if not w.startswith("=")}
     for r in rows:
         surface = r["term"].lstrip("=")
@@ -251,6 +256,9 @@ def against_vocabulary(rows: list[dict], vocab, newest: dict[str, int] | None = 
                 r["mode"], r["concept"] = "xref", own.curie
             elif not any(x.startswith("MESH:") for x in own.ids):   # no MeSH id yet: the one indexers use
                 r["mode"], r["concept"] = "xref", own.curie
+            elif normalize_term(surface) in seed_concept_named:
+                stats["name of a seed concept (kept)"] += 1
+                continue
             elif any(is_heading(h, surface) for h in hits):
                 heading = newer_heading(hits, surface, newest)
                 if heading is None:
