@@ -116,7 +116,7 @@ class VocabularyMatcher:
                 found = self._hits(variant, cs_variant)
                 if found:
                     break
-        if not found and adjective and " " not in key and (len(key) > 6 and key.endswith(_ADJECTIVE_ENDINGS) or
+        if not found and adjective and " " not in key and (len(key) >= 6 and key.endswith(_ADJECTIVE_ENDINGS) or
                                                            len(key) >= 5 and key.endswith("y")):
             for noun in adjective_nouns(key):
                 found = [c for c in self._hits(noun, noun) if c.type in CONDITION_TYPES]

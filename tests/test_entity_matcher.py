@@ -156,3 +156,13 @@ def test_birth_weight_is_a_measure_not_a_condition(nlp):
     ents = {e.text: e.kb_id_ for e in nlp("The birth weight was 3.2 kg. Low birth weight infants were exposed to "
                                           "cocaine.").ents}
     assert "birth weight" not in ents and ents["Low birth weight"] == "HP:0001518"
+
+
+def test_six_letter_adjectives_and_common_short_forms(nlp):
+    """"became lethargic and apneic": a predicated six-letter adjective names its condition too
+    (apnea); VOD and MPGN are the usual short forms; "elevated hepatic enzymes" a wording of HP's."""
+    ents = {e.text: (e.label_, e.kb_id_) for e in nlp("An infant became lethargic and apneic after brimonidine. VOD "
+                                                      "and MPGN followed, with elevated hepatic enzymes.").ents}
+    assert ents["apneic"][1] == "MESH:D001049"
+    assert ents["VOD"][1] == "MONDO:0019514" and ents["MPGN"][1] == "MONDO:0002461"
+    assert ents["elevated hepatic enzymes"][1] == "HP:0002910"
