@@ -166,3 +166,8 @@ def test_six_letter_adjectives_and_common_short_forms(nlp):
     assert ents["apneic"][1] == "MESH:D001049"
     assert ents["VOD"][1] == "MONDO:0019514" and ents["MPGN"][1] == "MONDO:0002461"
     assert ents["elevated hepatic enzymes"][1] == "HP:0002910"
+
+
+def test_hcq_and_licorice(nlp):
+    ents = {e.text: e.kb_id_ for e in nlp("Hypokalemia induced by licorice; a rash in response to HCQ.").ents}
+    assert ents["licorice"] == "CHEBI:15939" and ents["HCQ"] == "CHEBI:5801"
