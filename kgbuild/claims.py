@@ -261,7 +261,8 @@ PATIENT_NEGATIONS = {"no", "not", "without", "never", "denied"}      # "a man wi
 # relation classifier's list)
 PATIENT_NOUNS = {"man", "men", "woman", "women", "patient", "patients", "boy", "boys", "girl", "girls", "child",
                  "children", "infant", "infants", "neonate", "person", "people", "adult", "adults", "female",
-                 "male", "subject", "subjects", "individual", "individuals", "case", "cases", "baby", "mother"}
+                 "male", "subject", "subjects", "individual", "individuals", "case", "cases", "baby", "mother",
+                 "recipient", "recipients"}
 # "A complicates B": B caused A
 COMPLICATE_VERBS = {"complicate", "complicates", "complicating"}
 # "on day 2 of X", "in the sixth week of X", "within 12 hours of X", "three days into X": a time
@@ -1024,12 +1025,11 @@ class ClaimExtractor:
                     obj = self._left_subject(doc, args, indicated.start, sent, CONDITION - {"process"})
                 if obj is not None and obj.end < sent.end and doc[obj.end].lower_ in PATIENT_NOUNS:
                     continue        # "cancer patients treated with morphine": for what, unsaid
-                between = [t.lower_ for t in doc[obj.end:i]] if obj is not None else []
-                while between and between[-1] in {"who", "were", "was", "being", "had", "been", "that"}:
-                    between.pop()
-                if subj_r and obj is not None and obj.type not in MEASURABLE and between[:1] == ["in"] and \
-                        len(between) <= 6 and between[-1] in PATIENT_NOUNS:
-                    # "seizures in children treated with busulfan": what happened in the treated
+                if subj_r and obj is not None and obj.type not in MEASURABLE and (
+                        self._in_treated_patient(doc, obj, i) or self._during_treatment(toks, k, obj.end - base)):
+                    # "seizures in children treated with busulfan": what happened in the treated;
+                    # "tachycardia during treatment with cisplatin", "thrombocytopenia, 3 weeks after
+                    # treatment with sulfasalazine": what came in a drug's course
                     for o in [*self._coordinated_before(doc, args, obj), obj]:
                         for s in subj_r:
                             emit(s, "causes", o, "temporal", (i, i + 2))
@@ -1166,6 +1166,10 @@ class ClaimExtractor:
                     if passive:
                         subj_r = self._right_objects(doc, args, i + 2, sent, DRUGLIKE, max_gap=4)
                         obj = self._left_subject(doc, args, i, sent, CONDITION | MEASURABLE)
+                        if obj is not None and obj.type not in MEASURABLE and self._in_treated_patient(doc, obj, i):
+                            for s in subj_r:    # "acute renal failure in a patient treated by povidone-iodine"
+                                emit(s, "causes", obj, "temporal", (i, i + 1))
+                            continue
                         for s in subj_r:
                             if obj is not None and self._withdrawn(doc, i + 2, s, sent):
                                 # "seizures were controlled by withdrawal of phenytoin": a dechallenge
@@ -1653,6 +1657,33 @@ class ClaimExtractor:
         while j >= 0 and k - j <= 3 and toks[j] in ADVERBS and toks[j] not in BE_AUX:
             j -= 1
         return j >= 0 and toks[j] in BE_AUX and toks[j] not in {"had", "has", "have"}
+
+    @staticmethod
+    def _in_treated_patient(doc: Doc, obj: Arg, i: int) -> bool:
+        """"<condition> in (a renal transplant recipient / children) (who were) treated with": the words
+        between the condition and the participle at `i` name the patient it happened in."""
+        between = [t.lower_ for t in doc[obj.end:i]]
+        while between and between[-1] in {"who", "were", "was", "being", "had", "been", "that"}:
+            between.pop()
+        return between[:1] == ["in"] and len(between) <= 6 and between[-1] in PATIENT_NOUNS
+
+    @staticmethod
+    def _during_treatment(toks: list[str], k: int, obj_end: int) -> bool:
+        """"during (adjuvant) treatment with X", "3 weeks after therapy with X" (the marker noun at `k`):
+        a drug's course, in which the condition came; unless the condition is said to have resolved,
+        improved or responded between them ("the rash resolved after treatment with X")."""
+        if toks[k] not in THERAPY_NOUNS:
+            return False
+        j = k - 1
+        while j >= obj_end and k - j <= 3 and toks[j] in {"a", "an", "the", "his", "her", "their", "adjuvant",
+                                                          "combination", "combined", "concomitant", "long-term",
+                                                          "prolonged", "chronic", "initial", "continued"}:
+            j -= 1
+        if j < obj_end or toks[j] not in {"during", "after", "following", "while", "on"}:
+            return False
+        return not any(w in DECHALLENGE_MARKERS or w in {"responded", "responding", "recovered", "controlled",
+                                                         "managed", "treated", "improving"}
+                       for w in toks[obj_end:j])
 
     @staticmethod
     def _treat_context(toks: list[str], k: int) -> bool:

@@ -1337,3 +1337,30 @@ def test_effect_and_manifestation_nouns(extractor, text, expected):
 def test_the_effect_of_a_drug_on_a_measure_is_no_effect_noun(extractor):
     claims = claims_with_rules(extractor, "The effect of propofol on blood pressure was marked.")
     assert not any(r == "effect_noun" for s, p, o, n, r in claims), claims
+
+
+@pytest.mark.parametrize("text, drug, condition", [
+    ("Paroxysmal supraventricular tachycardia during treatment with cisplatin and etoposide combination.",
+     "cisplatin", "paroxysmal supraventricular tachycardia"),
+    ("She developed fever and thrombocytopenia, 3 weeks after treatment with sulfasalazine.", "sulfasalazine",
+     "thrombocytopenia"),
+    ("Two patients developed a severe CMV infection during a treatment with an oral form of cyclosporine.",
+     "cyclosporine", "cytomegalovirus infection"),
+    ("Acute renal failure in a patient treated by continuous povidone-iodine irrigation.", "povidone-iodine",
+     "acute kidney injury"),
+    ("Cholelithiasis in a renal transplant recipient treated with cyclosporin.", "cyclosporine", "cholelithiasis"),
+])
+def test_a_condition_in_a_drugs_course_is_its_effect(extractor, text, drug, condition):
+    """"Y during / after treatment with X", "Y in a patient treated by X": the drug's course, in which Y
+    came (it had read "X treats Y")."""
+    claims = claims_with_rules(extractor, text)
+    assert any(s == drug and p == "causes" and o == condition for s, p, o, n, r in claims), claims
+    assert not any(s == drug and p == "treats" and o == condition for s, p, o, n, r in claims), claims
+
+
+@pytest.mark.parametrize("text", ["The rash resolved after treatment with prednisolone.",
+                                  "Her pain improved during treatment with gabapentin."])
+def test_a_condition_that_resolved_in_a_drugs_course_was_treated(extractor, text):
+    claims = claims_with_rules(extractor, text)
+    assert any(p == "treats" for s, p, o, n, r in claims) and not any(p == "causes" for s, p, o, n, r in claims), \
+        claims
