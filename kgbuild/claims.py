@@ -131,6 +131,10 @@ TREAT_MARKERS = {("treated", "with"), ("managed", "with"), ("resolved", "with"),
                  ("stopped", "with"), ("ceased", "after"), ("abated", "after")}
 SWITCH_MARKERS = {("changed", "to"), ("switched", "to")}
 TREATED_PARTICIPLES = {"controlled", "treated", "managed"}
+# "Y during / after / under (19 days of) treatment with X": the drug's course (`_during_treatment`)
+COURSE_MARKERS = {"during", "after", "following", "while", "on", "under", "receiving", "undergoing"}
+COURSE_FILLERS = {"a", "an", "the", "his", "her", "their", "of", "combination", "long", "-", "short", "high", "low",
+                  "dose", "adjuvant", "maintenance", "initial", "continued", "prolonged", "chronic", "concomitant"}
 PROPHYLAXIS_NOUNS = {"prophylaxis", "prevention"}
 THERAPY_NOUNS = {"treatment", "therapy", "prophylaxis", "regimen", "management"}
 # a drug named as stopped after a marker of recovery: the recovery is a positive dechallenge
@@ -1669,17 +1673,18 @@ class ClaimExtractor:
 
     @staticmethod
     def _during_treatment(toks: list[str], k: int, obj_end: int) -> bool:
-        """"during (adjuvant) treatment with X", "3 weeks after therapy with X" (the marker noun at `k`):
-        a drug's course, in which the condition came; unless the condition is said to have resolved,
-        improved or responded between them ("the rash resolved after treatment with X")."""
+        """"during (an antipsoriatic) treatment with X", "after 19 days of therapy with X", "in a patient
+        under / receiving treatment with X" (the therapy noun at `k`): a drug's course, in which the
+        condition came; unless the condition is said to have resolved, improved or responded between
+        them ("the rash resolved after treatment with X")."""
         if toks[k] not in THERAPY_NOUNS:
             return False
         j = k - 1
-        while j >= obj_end and k - j <= 3 and toks[j] in {"a", "an", "the", "his", "her", "their", "adjuvant",
-                                                          "combination", "combined", "concomitant", "long-term",
-                                                          "prolonged", "chronic", "initial", "continued"}:
-            j -= 1
-        if j < obj_end or toks[j] not in {"during", "after", "following", "while", "on"}:
+        while j >= obj_end and k - j <= 5 and toks[j] not in COURSE_MARKERS and (
+                toks[j] in COURSE_FILLERS or toks[j].isdigit() or toks[j] in TIME_UNITS or toks[j] in NUMBER_WORDS
+                or toks[j].isalpha() and toks[j].endswith(("ic", "al", "ive", "ary", "ous", "term"))):
+            j -= 1          # ("antipsoriatic", "adjuvant", "long-term", "19 days of")
+        if j < obj_end or toks[j] not in COURSE_MARKERS:
             return False
         return not any(w in DECHALLENGE_MARKERS or w in {"responded", "responding", "recovered", "controlled",
                                                          "managed", "treated", "improving"}

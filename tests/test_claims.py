@@ -1349,6 +1349,12 @@ def test_the_effect_of_a_drug_on_a_measure_is_no_effect_noun(extractor):
     ("Acute renal failure in a patient treated by continuous povidone-iodine irrigation.", "povidone-iodine",
      "acute kidney injury"),
     ("Cholelithiasis in a renal transplant recipient treated with cyclosporin.", "cyclosporine", "cholelithiasis"),
+    ("Toxic epidermal necrolysis resulted after 19 days of treatment with flucytosine.", "flucytosine",
+     "toxic epidermal necrolysis"),
+    ("Acute interstitial nephritis in a patient receiving treatment with sunitinib for renal cell cancer.",
+     "sunitinib", "interstitial nephritis"),
+    ("Acute pancreatitis occurring in a patient under treatment with carbamazepine for epilepsy.",
+     "carbamazepine", "acute pancreatitis"),
 ])
 def test_a_condition_in_a_drugs_course_is_its_effect(extractor, text, drug, condition):
     """"Y during / after treatment with X", "Y in a patient treated by X": the drug's course, in which Y
@@ -1359,6 +1365,7 @@ def test_a_condition_in_a_drugs_course_is_its_effect(extractor, text, drug, cond
 
 
 @pytest.mark.parametrize("text", ["The rash resolved after treatment with prednisolone.",
+                                  "The rash resolved after 3 days of treatment with prednisolone.",
                                   "Her pain improved during treatment with gabapentin."])
 def test_a_condition_that_resolved_in_a_drugs_course_was_treated(extractor, text):
     claims = claims_with_rules(extractor, text)
