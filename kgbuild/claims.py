@@ -15,6 +15,7 @@ claims whose subject came from a definite description ("the drug"), and long gap
 """
 
 import functools
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -53,6 +54,10 @@ def verb_forms(verbs: str, irregular: str = "") -> set[str]:
     return out | set(irregular.split())
 
 
+_DECIMAL = re.compile(r"^\d+(?:[.,]\d+)?$")
+YEARS = {"year", "years"}
+# negation triggers that deny the noun phrase after them, not a clause
+NOUN_NEGATORS = {"without"}
 # sign: +1 raises / causes, -1 lowers
 ADDED = {"added", "adds", "add"}
 CAUSE_VERBS = verb_forms("cause induce trigger provoke precipitate produce elicit promote generate evoke "
@@ -134,7 +139,8 @@ TREATED_PARTICIPLES = {"controlled", "treated", "managed"}
 # "Y during / after / under (19 days of) treatment with X": the drug's course (`_during_treatment`)
 COURSE_MARKERS = {"during", "after", "following", "while", "on", "under", "receiving", "undergoing"}
 COURSE_FILLERS = {"a", "an", "the", "his", "her", "their", "of", "combination", "long", "-", "short", "high", "low",
-                  "dose", "adjuvant", "maintenance", "initial", "continued", "prolonged", "chronic", "concomitant"}
+                  "dose", "adjuvant", "maintenance", "initial", "continued", "prolonged", "chronic", "concomitant",
+                  "'", "’", "almost", "nearly", "uninterrupted"}
 PROPHYLAXIS_NOUNS = {"prophylaxis", "prevention"}
 THERAPY_NOUNS = {"treatment", "therapy", "prophylaxis", "regimen", "management"}
 # a drug named as stopped after a marker of recovery: the recovery is a positive dechallenge
@@ -1680,10 +1686,12 @@ class ClaimExtractor:
         if toks[k] not in THERAPY_NOUNS:
             return False
         j = k - 1
-        while j >= obj_end and k - j <= 5 and toks[j] not in COURSE_MARKERS and (
-                toks[j] in COURSE_FILLERS or toks[j].isdigit() or toks[j] in TIME_UNITS or toks[j] in NUMBER_WORDS
-                or toks[j].isalpha() and toks[j].endswith(("ic", "al", "ive", "ary", "ous", "term"))):
-            j -= 1          # ("antipsoriatic", "adjuvant", "long-term", "19 days of")
+        while j >= obj_end and k - j <= 6 and toks[j] not in COURSE_MARKERS and (
+                toks[j] in COURSE_FILLERS or _DECIMAL.match(toks[j]) or toks[j] in TIME_UNITS | YEARS or
+                toks[j] in NUMBER_WORDS
+                or toks[j] in ORDINALS or toks[j].isalpha() and toks[j].endswith(("ic", "al", "ive", "ary", "ous",
+                                                                                  "term", "th"))):
+            j -= 1          # ("antipsoriatic", "adjuvant", "long-term", "19 days of", "his nineteenth week of")
         if j < obj_end or toks[j] not in COURSE_MARKERS:
             return False
         return not any(w in DECHALLENGE_MARKERS or w in {"responded", "responding", "recovered", "controlled",
@@ -1718,8 +1726,11 @@ class ClaimExtractor:
         neg += [m for m in modifiers_covering(doc, [(s.start, s.end)], "NEGATED") if m.scope_end <= m.trigger_end]
         # a negation inside the claim's own span ("X did not cause Y")
         lo, hi = min(s.start, o.start, t[0]), max(s.end, o.end, t[1])
+        # (not "without", which negates the noun phrase after it: "NMS without rigidity while taking X")
         neg += [m for m in doc._.context_modifiers if m.category == "NEGATED" and lo <= m.trigger_start < hi
-                and not (s.start <= m.trigger_start < s.end or o.start <= m.trigger_start < o.end)]
+                and not (s.start <= m.trigger_start < s.end or o.start <= m.trigger_start < o.end)
+                and not (doc[m.trigger_start].lower_ in NOUN_NEGATORS and not m.covers(s.start, s.end)
+                         and not m.covers(o.start, o.end) and not m.covers(t[0], t[1]))]
         claim.negated = bool(neg)
         claim.hedged = bool(modifiers_covering(doc, core + [(s.start, s.end)], "HEDGED"))
         claim.hypothetical = bool(modifiers_covering(doc, core, "HYPOTHETICAL"))

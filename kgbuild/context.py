@@ -24,6 +24,10 @@ DIRECTIONS = ("FORWARD", "BACKWARD", "BIDIRECTIONAL", "NONE")
 # tokens that end a backward scope (a negation after a clause boundary does not reach across it)
 _BACKWARD_STOPS = {",", "and", "but", "while", "whereas", "although", "though", ";", ":"}
 _COORDINATORS = {",", "and", "or"}
+# a comma before one of these ends a forward scope: "A man, without any history of psychosis,
+# developed schizophrenia" (a list goes on past a comma: "no fever, cough or rash")
+_CLAUSE_VERBS = {"developed", "presented", "was", "were", "had", "has", "have", "is", "are", "received",
+                 "underwent", "became", "experienced", "died", "showed", "complained", "reported"}
 
 if not Doc.has_extension("context_modifiers"):
     Doc.set_extension("context_modifiers", default=[])
@@ -99,7 +103,8 @@ class ConTextComponent:
             if rule.direction in ("FORWARD", "BIDIRECTIONAL"):
                 hi = e
                 while hi < sent.end and hi - e < rule.max_scope and hi not in terminators \
-                        and doc[hi].text not in {";"}:
+                        and doc[hi].text not in {";"} and not (doc[hi].text == "," and hi + 1 < sent.end and
+                                                             doc[hi + 1].lower_ in _CLAUSE_VERBS):
                     hi += 1
             if rule.direction in ("BACKWARD", "BIDIRECTIONAL"):
                 lo = s

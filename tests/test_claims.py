@@ -1371,3 +1371,26 @@ def test_a_condition_that_resolved_in_a_drugs_course_was_treated(extractor, text
     claims = claims_with_rules(extractor, text)
     assert any(p == "treats" for s, p, o, n, r in claims) and not any(p == "causes" for s, p, o, n, r in claims), \
         claims
+
+
+@pytest.mark.parametrize("text, drug, condition", [
+    ("A 53-year-old man developed NMS without rigidity while taking olanzapine.", "olanzapine",
+     "neuroleptic malignant syndrome"),
+    ("A man, without any prior history of psychosis, developed schizophrenia 4 days after starting bromocriptine.",
+     "bromocriptine", "schizophrenia"),
+    ("A girl developed diabetes mellitus after 3.5 years of almost continuous treatment with azathioprine.",
+     "azathioprine", "diabetes mellitus"),
+    ("A patient developed rhabdomyolysis during his nineteenth week of treatment with clozapine.", "clozapine",
+     "rhabdomyolysis"),
+])
+def test_without_denies_only_its_noun_phrase(extractor, text, drug, condition):
+    """"without rigidity" denies the rigidity, not the NMS the drug brought on; "without any history of
+    psychosis," ends at the comma before the clause's verb."""
+    claims = claims_with_rules(extractor, text)
+    assert any(s == drug and p == "causes" and o == condition and not n for s, p, o, n, r in claims), claims
+
+
+def test_without_still_denies_what_it_covers(extractor):
+    claims = claims_with_rules(extractor, "He had no fever, cough or rash after amoxicillin, and was discharged "
+                                          "without rash.")
+    assert claims and all(n for s, p, o, n, r in claims if o in ("fever", "cough", "rash")), claims
