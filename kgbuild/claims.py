@@ -140,7 +140,10 @@ TREATED_PARTICIPLES = {"controlled", "treated", "managed"}
 COURSE_MARKERS = {"during", "after", "following", "while", "on", "under", "receiving", "undergoing"}
 COURSE_FILLERS = {"a", "an", "the", "his", "her", "their", "of", "combination", "long", "-", "short", "high", "low",
                   "dose", "adjuvant", "maintenance", "initial", "continued", "prolonged", "chronic", "concomitant",
-                  "'", "’", "almost", "nearly", "uninterrupted"}
+                  "'", "’", "almost", "nearly", "uninterrupted", "induction", "consolidation", "salvage", "pulse",
+                  # "after she began antiviral therapy with", "after initiation of therapy with"
+                  "she", "he", "they", "began", "begun", "started", "starting", "beginning", "commencing",
+                  "initiation", "initiating", "institution"}
 PROPHYLAXIS_NOUNS = {"prophylaxis", "prevention"}
 THERAPY_NOUNS = {"treatment", "therapy", "prophylaxis", "regimen", "management"}
 # a drug named as stopped after a marker of recovery: the recovery is a positive dechallenge
@@ -267,6 +270,8 @@ PATIENT_TOOK = [f.split() for f in ("had been taking", "had been receiving", "ha
 PATIENT_TOOK_FILLERS = {"who", "long-term", "regular", "oral", "treatment", "with", "a", "an", "continuous", "on",
                         "induction", "chemotherapy", "therapy", "infusion", "of", "weekly", "daily"}
 PATIENT_NEGATIONS = {"no", "not", "without", "never", "denied"}      # "a man with no history of ..."
+PRESENTATION_VERBS = {"presented", "presents", "developed", "was", "were", "is", "had", "has", "who", "came",
+                      "attended", "complained", "experienced", "reported", "arrived", "returned", "admitted"}
 # who has a condition ("a patient with A"): what follows "with" is no effect of a drug (also the
 # relation classifier's list)
 PATIENT_NOUNS = {"man", "men", "woman", "women", "patient", "patients", "boy", "boys", "girl", "girls", "child",
@@ -1393,8 +1398,8 @@ class ClaimExtractor:
         if age is None:
             return
         w = next((j for j in range(age + 1, min(age + 5, len(toks))) if toks[j] == "with"), None)
-        if w is None:
-            return
+        if w is None or any(t in PRESENTATION_VERBS for t in toks[age + 1:w]):
+            return          # "a woman presented with D ... after she began X": D is the event, no indication
         verb = None
         for j in range(w + 2, min(w + 24, len(toks))):
             for form in PATIENT_TOOK:

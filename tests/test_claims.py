@@ -1394,3 +1394,12 @@ def test_without_still_denies_what_it_covers(extractor):
     claims = claims_with_rules(extractor, "He had no fever, cough or rash after amoxicillin, and was discharged "
                                           "without rash.")
     assert claims and all(n for s, p, o, n, r in claims if o in ("fever", "cough", "rash")), claims
+
+
+def test_a_presentation_is_no_standing_indication(extractor):
+    """"A woman presented with facial edema 10 weeks after she began antiviral therapy with X": the edema
+    is the drug's effect (the course), not what a standing treatment is for."""
+    claims = claims_with_rules(extractor, "A 48-year-old woman presented with disfiguring facial edema 10 weeks "
+                                          "after she began antiviral therapy with ribavirin.")
+    assert any(s == "ribavirin" and p == "causes" and "edema" in o for s, p, o, n, r in claims), claims
+    assert not any(p == "treats" and "edema" in o for s, p, o, n, r in claims), claims
