@@ -54,12 +54,7 @@ def verb_forms(verbs: str, irregular: str = "") -> set[str]:
     return out | set(irregular.split())
 
 
-_DECIMAL = re.compile(r"^\d+(?:[.,]\d+)?$")
-YEARS = {"year", "years"}
-# negation triggers that deny the noun phrase after them, not a clause
-NOUN_NEGATORS = {"without"}
 # sign: +1 raises / causes, -1 lowers
-ADDED = {"added", "adds", "add"}
 CAUSE_VERBS = verb_forms("cause induce trigger provoke precipitate produce elicit promote generate evoke "
                        "initiate unmask exacerbate worsen aggravate damage injure explain", "drove driven drive drives driving")
 INCREASE_VERBS = verb_forms("increase raise elevate stimulate release upregulate up-regulate boost enhance augment "
@@ -82,13 +77,14 @@ PHRASAL_CAUSE = {("lead", "to"), ("led", "to"), ("leads", "to"), ("leading", "to
                  ("gives", "rise"), ("giving", "rise"), ("given", "rise"), ("accounts", "for"),
                  ("account", "for"), ("accounted", "for"), ("accounting", "for"),
                  ("contributed", "to"), ("contributes", "to"), ("contribute", "to"), ("contributing", "to"),
-                 # "Bisoprolol may have added to the bradycardia" (not "was added to", see ADDED_TO)
+                 # "Bisoprolol may have added to the bradycardia" (not "was added to": see ADDED)
                  ("added", "to"), ("adds", "to"), ("add", "to"),
                  ("responsible", "for"), ("implicated", "in"),
                  # "fibroblast activation ends in pulmonary fibrosis", "pushed up the INR"
                  ("ends", "in"), ("end", "in"), ("ended", "in"), ("ending", "in"), ("culminates", "in"),
                  ("culminated", "in"), ("pushed", "up"), ("pushes", "up"), ("push", "up"), ("drove", "up"),
                  ("drives", "up"), ("drive", "up")}
+ADDED = {"added", "adds", "add"}
 INCREASE_NOUNS = {"release", "increase", "increases", "rise", "elevation", "elevations", "surge", "spike",
                   "activation", "induction", "production", "secretion", "upregulation", "overproduction",
                   "excess", "accumulation", "high", "higher", "elevated", "raised", "increased"}
@@ -102,12 +98,15 @@ COPULA = {"is", "was", "are", "were"}
 # "X confers / carries a higher risk of Y"
 RISK_VERBS = verb_forms("confer carry", "carried")
 MODALS = {"may", "might", "can", "could", "would", "should", "must", "will"}
+# negation triggers that deny the noun phrase after them, not a clause ("NMS without rigidity")
+NOUN_NEGATORS = {"without"}
 # "Y <marker> X" – the cause comes after the marker
 CAUSE_MARKERS = {("secondary", "to"): "causes", ("due", "to"): "causes", ("attributed", "to"): "causes",
                  ("attributable", "to"): "causes", ("caused", "by"): "causes", ("induced", "by"): "causes",
                  ("triggered", "by"): "causes", ("provoked", "by"): "causes", ("precipitated", "by"): "causes",
                  ("related", "to"): "associated_with", ("associated", "with"): "associated_with",
-                 ("linked", "to"): "associated_with", ("linked", "with"): "associated_with", ("consequence", "of"): "causes",
+                 ("linked", "to"): "associated_with", ("linked", "with"): "associated_with",
+                 ("consequence", "of"): "causes",
                  ("complication", "of"): "causes", ("result", "of"): "causes", ("following",): "after",
                  ("after",): "after", ("during",): "after", ("while", "receiving"): "after",
                  ("while", "taking"): "after", ("while", "on"): "after", ("while", "using"): "after"}
@@ -282,6 +281,8 @@ PATIENT_NOUNS = {"man", "men", "woman", "women", "patient", "patients", "boy", "
 COMPLICATE_VERBS = {"complicate", "complicates", "complicating"}
 # "on day 2 of X", "in the sixth week of X", "within 12 hours of X", "three days into X": a time
 # within a drug's course, read as "after X"
+YEARS = {"year", "years"}
+_DECIMAL = re.compile(r"^\d+(?:[.,]\d+)?$")
 TIME_UNITS = {"day", "days", "week", "weeks", "hour", "hours", "month", "months", "minute", "minutes", "cycle",
               "cycles", "dose", "infusion"}
 ORDINALS = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
@@ -860,7 +861,7 @@ class ClaimExtractor:
             # "carriage of HLA-B*38:02 confers a several-fold higher risk of agranulocytosis", "obesity
             # is a risk factor for thrombosis": a risk marker, associated with the condition (no cause)
             j = i + 2 if nxt in {"factor", "factors"} else i + 1
-            if low == "risk" and j < sent.end and doc[j].lower_ in {"of", "for"}:
+            if low == "risk" and j < sent.end and doc[j].lower_ in {"of", "for"}:  # (j: after "of" / "for")
                 verb = next((k for k in range(i - 1, max(sent.start, i - 7) - 1, -1)
                              if doc[k].lower_ in RISK_VERBS or (j == i + 2 and doc[k].lower_ in COPULA)), None)
                 subj = self._left_subject(doc, args, verb, sent, CAUSAL_SUBJECT, skip_preps=False) \

@@ -40,6 +40,13 @@ _PERSON_NOUNS = {"patient", "patients", "woman", "women", "man", "men", "subject
 _BECOME = {"became", "become", "becomes", "becoming", "feel", "feels", "felt", "feeling", "clinically"}
 
 
+def overwrite_ents(doc: Doc, spans: list[Span]) -> None:
+    """Add `spans` to the document's entities; an entity any of them overlaps gives way to them."""
+    taken = {t for sp in spans for t in range(sp.start, sp.end)}
+    kept = [e for e in doc.ents if not any(t in taken for t in range(e.start, e.end))]
+    doc.ents = filter_spans(kept + spans)
+
+
 def lowered_not_ill(doc: Doc, start: int, end: int) -> bool:
     """Whether doc[start:end] is a person's adjective used of something else: "depressed cardiac
     function", "was depressed by 50%" say it was lowered, not that anyone was depressed."""

@@ -14,8 +14,8 @@ import re
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
+from .entity_matcher import overwrite_ents
 from .vocabulary import Vocabulary
 
 # gene, then fields: "B*15:02", "B*15:02:01", "DRB1*08:03", or the pre-2010 "B*1502"
@@ -57,9 +57,7 @@ class HLAAlleleMatcher:
                 curie = LOCAL_PREFIX + re.sub(r"[^a-z0-9]+", "-", name[4:].lower())
             found.append(Span(doc, span.start, span.end, label="lab_marker", kb_id=curie))
         if found:
-            taken = {t for s in found for t in range(s.start, s.end)}
-            kept = [e for e in doc.ents if not any(t in taken for t in range(e.start, e.end))]
-            doc.ents = filter_spans(kept + found)
+            overwrite_ents(doc, found)
         return doc
 
 

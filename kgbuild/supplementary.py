@@ -22,9 +22,8 @@ from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
-from .entity_matcher import TERM_BREAKERS
+from .entity_matcher import TERM_BREAKERS, overwrite_ents
 from .vocabulary import Concept, Vocabulary, _cache_dir, content_digest, normalize_term, read_cached, write_cached
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "mesh_supplementary.tsv.gz"
@@ -194,9 +193,7 @@ class SupplementaryMatcher:
             else:
                 i += 1
         if matches:
-            taken = {t for m in matches for t in range(m.start, m.end)}
-            kept = [e for e in doc.ents if not any(t in taken for t in range(e.start, e.end))]
-            doc.ents = filter_spans(kept + matches)
+            overwrite_ents(doc, matches)
         return doc
 
 

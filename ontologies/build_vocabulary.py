@@ -1389,6 +1389,14 @@ def write_sources(src: Sources, rows: list[dict], stats, path: Path, vocab_path:
         "name to match (systematic names are not indexed), stays, and `kgbuild/supplementary.py` maps "
         "it to that concept.",
         "",
+        "## HLA alleles",
+        "",
+        "MeSH files each typed HLA allele the literature reports as a supplementary concept (\"HLA-B*15:02 "
+        "antigen\"). Each such record (label `HLA-<gene>*<fields> antigen`) is a `lab_marker` concept "
+        "under its MeSH CURIE, named `HLA-B*15:02` and, where every field has two digits, also in the "
+        "pre-2010 spelling `HLA-B*1502` (`build_hla_alleles`). `kgbuild/hla.py` finds alleles MeSH lacks "
+        "by their nomenclature and keeps them under a local CURIE.",
+        "",
         "## Contents of this build",
         "",
         f"* file: `{vocab_path.relative_to(ROOT)}`, {vocab_path.stat().st_size:,} bytes gzipped",
