@@ -171,3 +171,8 @@ def test_six_letter_adjectives_and_common_short_forms(nlp):
 def test_hcq_and_licorice(nlp):
     ents = {e.text: e.kb_id_ for e in nlp("Hypokalemia induced by licorice; a rash in response to HCQ.").ents}
     assert ents["licorice"] == "CHEBI:15939" and ents["HCQ"] == "CHEBI:5801"
+
+
+def test_vision_loss_and_electrolyte_disturbances(nlp):
+    ents = {e.text: e.kb_id_ for e in nlp("Vision loss and electrolyte disturbances followed.").ents}
+    assert ents["Vision loss"] == "HP:0000572" and ents["electrolyte disturbances"] == "MESH:D014883"
