@@ -176,3 +176,8 @@ def test_hcq_and_licorice(nlp):
 def test_vision_loss_and_electrolyte_disturbances(nlp):
     ents = {e.text: e.kb_id_ for e in nlp("Vision loss and electrolyte disturbances followed.").ents}
     assert ents["Vision loss"] == "HP:0000572" and ents["electrolyte disturbances"] == "MESH:D014883"
+
+
+def test_common_findings_the_ambiguity_rule_had_dropped(nlp):
+    ents = {e.text: e.kb_id_ for e in nlp("Sleep disturbances and sensorineural deafness developed.").ents}
+    assert ents["Sleep disturbances"] == "HP:0002360" and ents["sensorineural deafness"] == "MESH:D006319"
