@@ -181,3 +181,10 @@ def test_vision_loss_and_electrolyte_disturbances(nlp):
 def test_common_findings_the_ambiguity_rule_had_dropped(nlp):
     ents = {e.text: e.kb_id_ for e in nlp("Sleep disturbances and sensorineural deafness developed.").ents}
     assert ents["Sleep disturbances"] == "HP:0002360" and ents["sensorineural deafness"] == "MESH:D006319"
+
+
+def test_common_drug_short_forms_and_brands(nlp):
+    """MMF is mycophenolate mofetil in clinical text (MONDO's macrophagic myofasciitis had it)."""
+    ents = {e.text: e.kb_id_ for e in nlp("He received MMF, then BCG, 2-CdA, SASP, Ritalin and Pentasa.").ents}
+    assert ents["MMF"] == "CHEBI:8764" and ents["BCG"] == "MESH:D001500" and ents["2-CdA"] == "CHEBI:567361"
+    assert ents["SASP"] == "CHEBI:9334" and ents["Ritalin"] == "CHEBI:6887" and ents["Pentasa"] == "CHEBI:6775"
