@@ -40,6 +40,14 @@ _PERSON_NOUNS = {"patient", "patients", "woman", "women", "man", "men", "subject
 _BECOME = {"became", "become", "becomes", "becoming", "feel", "feels", "felt", "feeling", "clinically"}
 
 
+# "gold" names the drug (gold compounds, chrysotherapy) only in a drug's context
+GOLD_COMPOUNDS = "MESH:D017612"
+_GOLD_AFTER = {"nephropathy", "neuropathy", "dermatitis", "toxicity", "therapy", "treatment", "injections",
+               "injection", "salts", "salt", "compounds", "sodium", "keratopathy", "pneumonitis", "lung"}
+_GOLD_COMPOUND = {"induced", "related", "associated", "treated"}
+_GOLD_BEFORE = {"with", "receiving", "received", "of", "to", "on", "parenteral", "oral", "intramuscular"}
+
+
 def overwrite_ents(doc: Doc, spans: list[Span]) -> None:
     """Add `spans` to the document's entities; an entity any of them overlaps gives way to them."""
     taken = {t for sp in spans for t in range(sp.start, sp.end)}
@@ -181,10 +189,26 @@ class VocabularyMatcher:
                 i += 1
         matches += self._interrupted_terms(doc, norms, cases)
         matches += self._organ_toxicities(doc, norms, cases)
+        matches += self._gold_compounds(doc, {t for m in matches for t in range(m.start, m.end)})
         nested = self._nested_drugs(doc, matches, norms, cases)
         doc.ents = filter_spans(list(doc.ents) + matches)
         doc.spans["kgbuild_nested"] = nested
         return doc
+
+    def _gold_compounds(self, doc: Doc, taken: set[int]) -> list[Span]:
+        """"gold" as the drug (a stop word elsewhere: "the gold standard"): "gold nephropathy", "gold-induced
+        neuropathy", "therapy with gold for rheumatoid arthritis", "receiving gold"."""
+        concept = self.vocabulary.get(GOLD_COMPOUNDS)
+        out = []
+        for t in doc:
+            if t.lower_ != "gold" or t.i in taken or concept is None:
+                continue
+            nxt = doc[t.i + 1].lower_ if t.i + 1 < len(doc) else ""
+            prev = doc[t.i - 1].lower_ if t.i > 0 else ""
+            if nxt in _GOLD_AFTER or (nxt == "-" and t.i + 2 < len(doc) and doc[t.i + 2].lower_ in _GOLD_COMPOUND) \
+                    or (prev in _GOLD_BEFORE and nxt in {"for", ",", ".", ";", "and", "or", "was", "were", "had"}):
+                out.append(Span(doc, t.i, t.i + 1, label=concept.type, kb_id=concept.curie))
+        return out
 
     def _named_by_change(self, concept: Concept, rest: list[str], rest_cases: list[str]) -> bool:
         """A condition named with a word of change ("increased libido") whose remainder is not a

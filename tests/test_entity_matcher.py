@@ -188,3 +188,11 @@ def test_common_drug_short_forms_and_brands(nlp):
     ents = {e.text: e.kb_id_ for e in nlp("He received MMF, then BCG, 2-CdA, SASP, Ritalin and Pentasa.").ents}
     assert ents["MMF"] == "CHEBI:8764" and ents["BCG"] == "MESH:D001500" and ents["2-CdA"] == "CHEBI:567361"
     assert ents["SASP"] == "CHEBI:9334" and ents["Ritalin"] == "CHEBI:6887" and ents["Pentasa"] == "CHEBI:6775"
+
+
+def test_gold_is_the_drug_only_in_a_drugs_context(nlp):
+    def golds(text):
+        return [e.text for e in nlp(text).ents if e.kb_id_ == "MESH:D017612"]
+    assert golds("Biopsy remains the gold standard, and gold medals were won.") == []
+    assert golds("Gold nephropathy and gold-induced neuropathy followed therapy with gold for arthritis.") == \
+        ["Gold", "gold", "gold"]
