@@ -95,11 +95,9 @@ RISE_VERBS = verb_forms("increase rise climb peak surge spike double triple elev
 FALL_VERBS = verb_forms("decrease fall decline drop dip plummet halve", "fell fallen")
 BE_AUX = {"was", "were", "is", "are", "be", "been", "being", "had", "has", "have"}
 COPULA = {"is", "was", "are", "were"}
-# "X confers / carries a higher risk of Y"
-RISK_VERBS = verb_forms("confer carry", "carried")
+# "X confers / carries a higher risk (of Y)": a risk marker (also `coreference`, with no Y named)
+MARKER_RISK_VERBS = verb_forms("confer carry", "carried")
 MODALS = {"may", "might", "can", "could", "would", "should", "must", "will"}
-# negation triggers that deny the noun phrase after them, not a clause ("NMS without rigidity")
-NOUN_NEGATORS = {"without"}
 # "Y <marker> X" – the cause comes after the marker
 CAUSE_MARKERS = {("secondary", "to"): "causes", ("due", "to"): "causes", ("attributed", "to"): "causes",
                  ("attributable", "to"): "causes", ("caused", "by"): "causes", ("induced", "by"): "causes",
@@ -281,10 +279,10 @@ PATIENT_NOUNS = {"man", "men", "woman", "women", "patient", "patients", "boy", "
 COMPLICATE_VERBS = {"complicate", "complicates", "complicating"}
 # "on day 2 of X", "in the sixth week of X", "within 12 hours of X", "three days into X": a time
 # within a drug's course, read as "after X"
-YEARS = {"year", "years"}
 _DECIMAL = re.compile(r"^\d+(?:[.,]\d+)?$")
 TIME_UNITS = {"day", "days", "week", "weeks", "hour", "hours", "month", "months", "minute", "minutes", "cycle",
               "cycles", "dose", "infusion"}
+DURATION_UNITS = TIME_UNITS | {"year", "years"}     # "after 3.5 years of treatment with"
 ORDINALS = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
             "eleventh", "twelfth", "same", "next", "last", "final"}
 # who, and by which verb, a report says an event came: "she developed", "the patient presented with"
@@ -370,6 +368,14 @@ def _time_phrase(toks: list[str], k: int) -> int:
                 (p(x) if callable(p) else x in p if isinstance(p, set) else x == p) for p, x in zip(pattern, w)):
             return len(pattern)
     return 0
+
+
+def _dose_end(doc: Doc, j: int, end: int, commas: bool = True) -> int:
+    """Where a drug's dose that starts at token ``j`` ends ("300 mg daily", "1 g twice daily, IV"),
+    before ``end``; with ``commas=False`` at the first comma."""
+    while j < end and (doc[j].like_num or doc[j].lower_ in DOSING_WORDS) and (commas or doc[j].text != ","):
+        j += 1
+    return j
 
 
 def _names_receptor(doc: Doc, arg: Arg, sent: Span) -> bool:
@@ -858,18 +864,7 @@ class ClaimExtractor:
                         if not (subj.type == "lab_marker" and o.type not in CONDITION):
                             emit(subj, pred, o, "compound", (i - 1, i + 1))
                 continue
-            # "carriage of HLA-B*38:02 confers a several-fold higher risk of agranulocytosis", "obesity
-            # is a risk factor for thrombosis": a risk marker, associated with the condition (no cause)
-            j = i + 2 if nxt in {"factor", "factors"} else i + 1
-            if low == "risk" and j < sent.end and doc[j].lower_ in {"of", "for"}:  # (j: after "of" / "for")
-                verb = next((k for k in range(i - 1, max(sent.start, i - 7) - 1, -1)
-                             if doc[k].lower_ in RISK_VERBS or (j == i + 2 and doc[k].lower_ in COPULA)), None)
-                subj = self._left_subject(doc, args, verb, sent, CAUSAL_SUBJECT, skip_preps=False) \
-                    if verb is not None else None
-                if subj is not None:
-                    for lf in [*self._coordinated_before(doc, args, subj), subj]:
-                        for o in self._right_objects(doc, args, j + 1, sent, CONDITION, max_gap=2):
-                            emit(lf, "associated_with", o, "association", (i, j + 1))
+            if low == "risk" and self._risk_marker(doc, args, i, sent, emit):
                 continue
             # "the role of X in the pathogenesis of Y"
             if low in ROLE_NOUNS and nxt == "of":
@@ -1075,7 +1070,7 @@ class ClaimExtractor:
                 if subj is None:            # with its dose in between ("allopurinol 300 mg daily for gout")
                     dosed = [a for a in args if a.end < i and a.type in DRUGLIKE and i - a.end <= 8]
                     if dosed and any(t.like_num for t in doc[dosed[-1].end:i]) and \
-                            all(t.like_num or t.lower_ in DOSING_WORDS for t in doc[dosed[-1].end:i]) and \
+                            _dose_end(doc, dosed[-1].end, i) == i and \
                             not any(a.start >= dosed[-1].end and a.end <= i for a in args):
                         subj = dosed[-1]
                 if subj is None:            # "gabapentin was started for the trigeminal neuralgia"
@@ -1426,9 +1421,7 @@ class ClaimExtractor:
             d = next((a for a in args if a.start == j and a.type in DRUGLIKE - {"chemical"}), None)
             if d is None:
                 break
-            j = d.end
-            while j < sent.end and (doc[j].like_num or doc[j].lower_ in DOSING_WORDS):
-                j += 1
+            j = _dose_end(doc, d.end, sent.end)
             if j < sent.end and doc[j].lower_ == "for":
                 if not any(a.type in CONDITION and j < a.start <= j + 3 for a in args):
                     drugs.append(d)     # "for three years"
@@ -1454,9 +1447,7 @@ class ClaimExtractor:
         drugs = [a for a in args if a.end < i and a.type in DRUGLIKE and i - a.end <= 16]
         if not drugs:
             return None
-        k = drugs[-1].end
-        while k < i and doc[k].text != "," and (doc[k].like_num or doc[k].lower_ in DOSING_WORDS):
-            k += 1                  # its dose
+        k = _dose_end(doc, drugs[-1].end, i, commas=False)
         if k + 1 >= i or doc[k].text != ",":
             return None
         clause = doc[k + 1:i]
@@ -1469,6 +1460,23 @@ class ClaimExtractor:
                 any(k < a.start and a.end <= i for a in args):
             return None
         return drugs[-1]
+
+    def _risk_marker(self, doc: Doc, args: list[Arg], i: int, sent: Span, emit) -> bool:
+        """"carriage of HLA-B*38:02 confers a several-fold higher risk of agranulocytosis", "obesity is a
+        risk factor for thrombosis" (``i`` at "risk"): a risk marker, associated with the condition (no
+        cause). Whether the words after "risk" are this phrase's."""
+        j = i + 2 if i + 1 < sent.end and doc[i + 1].lower_ in {"factor", "factors"} else i + 1
+        if j >= sent.end or doc[j].lower_ not in {"of", "for"}:
+            return False
+        verb = next((k for k in range(i - 1, max(sent.start, i - 7) - 1, -1)
+                     if doc[k].lower_ in MARKER_RISK_VERBS or (j == i + 2 and doc[k].lower_ in COPULA)), None)
+        subj = self._left_subject(doc, args, verb, sent, CAUSAL_SUBJECT, skip_preps=False) \
+            if verb is not None else None
+        if subj is not None:
+            for lf in [*self._coordinated_before(doc, args, subj), subj]:
+                for o in self._right_objects(doc, args, j + 1, sent, CONDITION, max_gap=2):
+                    emit(lf, "associated_with", o, "association", (i, j + 1))
+        return True
 
     @staticmethod
     def _compound_effect(doc: Doc, args: list[Arg], ent: Arg, sent: Span) -> Arg | None:
@@ -1693,7 +1701,7 @@ class ClaimExtractor:
             return False
         j = k - 1
         while j >= obj_end and k - j <= 6 and toks[j] not in COURSE_MARKERS and (
-                toks[j] in COURSE_FILLERS or _DECIMAL.match(toks[j]) or toks[j] in TIME_UNITS | YEARS or
+                toks[j] in COURSE_FILLERS or _DECIMAL.match(toks[j]) or toks[j] in DURATION_UNITS or
                 toks[j] in NUMBER_WORDS
                 or toks[j] in ORDINALS or toks[j].isalpha() and toks[j].endswith(("ic", "al", "ive", "ary", "ous",
                                                                                   "term", "th"))):
@@ -1732,11 +1740,11 @@ class ClaimExtractor:
         neg += [m for m in modifiers_covering(doc, [(s.start, s.end)], "NEGATED") if m.scope_end <= m.trigger_end]
         # a negation inside the claim's own span ("X did not cause Y")
         lo, hi = min(s.start, o.start, t[0]), max(s.end, o.end, t[1])
-        # (not "without", which negates the noun phrase after it: "NMS without rigidity while taking X")
+        # (not "without", which denies only what its scope covers: "NMS without rigidity while taking X";
+        # a scope over the trigger or object is read above)
         neg += [m for m in doc._.context_modifiers if m.category == "NEGATED" and lo <= m.trigger_start < hi
                 and not (s.start <= m.trigger_start < s.end or o.start <= m.trigger_start < o.end)
-                and not (doc[m.trigger_start].lower_ in NOUN_NEGATORS and not m.covers(s.start, s.end)
-                         and not m.covers(o.start, o.end) and not m.covers(t[0], t[1]))]
+                and not (m.phrase_only and not m.covers(s.start, s.end))]
         claim.negated = bool(neg)
         claim.hedged = bool(modifiers_covering(doc, core + [(s.start, s.end)], "HEDGED"))
         claim.hypothetical = bool(modifiers_covering(doc, core, "HYPOTHETICAL"))

@@ -24,6 +24,9 @@ DIRECTIONS = ("FORWARD", "BACKWARD", "BIDIRECTIONAL", "NONE")
 # tokens that end a backward scope (a negation after a clause boundary does not reach across it)
 _BACKWARD_STOPS = {",", "and", "but", "while", "whereas", "although", "though", ";", ":"}
 _COORDINATORS = {",", "and", "or"}
+# negation triggers that deny only the noun phrase their scope covers, not a clause: "NMS without
+# rigidity while taking X" denies the rigidity, not that X brought on the NMS
+PHRASE_NEGATORS = {"without"}
 # a comma before one of these ends a forward scope: "A man, without any history of psychosis,
 # developed schizophrenia" (a list goes on past a comma: "no fever, cough or rash")
 _CLAUSE_VERBS = {"developed", "presented", "was", "were", "had", "has", "have", "is", "are", "received",
@@ -48,6 +51,7 @@ class ContextModifier:
     trigger_end: int
     scope_start: int
     scope_end: int
+    phrase_only: bool = False   # denies only what its scope covers (`PHRASE_NEGATORS`)
 
     def covers(self, start: int, end: int) -> bool:
         return start < self.scope_end and self.scope_start < end
@@ -116,7 +120,7 @@ class ConTextComponent:
                     if word in _BACKWARD_STOPS and not coordinated:
                         break
                     lo -= 1
-            modifiers.append(ContextModifier(rule.category, s, e, lo, hi))
+            modifiers.append(ContextModifier(rule.category, s, e, lo, hi, rule.phrase in PHRASE_NEGATORS))
         doc._.context_modifiers = modifiers
         return doc
 

@@ -48,8 +48,8 @@ from dataclasses import replace
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .claims import (CAUSAL_SUBJECT, COPULA, COREF_FACTOR, DRUGLIKE, HEDGE_FACTOR, RULE_CONFIDENCE, Arg,
-                     ClaimExtractor, RawClaim, keep_best)
+from .claims import (CAUSAL_SUBJECT, COPULA, COREF_FACTOR, DRUGLIKE, HEDGE_FACTOR, MARKER_RISK_VERBS,
+                     RULE_CONFIDENCE, Arg, ClaimExtractor, RawClaim, keep_best)
 from .hierarchy import Hierarchy
 
 CONDITION_TYPES = {"disease", "adverse_event"}
@@ -59,8 +59,6 @@ DEFICIENCY_NOUNS = ("deficiency", "depletion")
 CLAUSE_OPENERS = {";", "because", "since", "as", "and", "while", "whereas", "although", "though"}
 PREPOSITIONS = {"from", "of", "by", "with", "after", "on", "in", "to", "for", "during"}
 RISK_VERBS = {"raise", "raises", "raised", "increase", "increases", "increased", "add", "adds", "added"}
-# "carriage of HLA-B*38:02 confers a several-fold higher risk": a risk marker, associated with the event
-MARKER_RISK_VERBS = {"confer", "confers", "conferred", "conferring", "carry", "carries", "carried", "carrying"}
 # "carriage of X", "carriers of X": X is the clause's subject all the same
 CARRIER_NOUNS = {"carriage", "carrier", "carriers", "presence", "possession"}
 MODAL_WORDS = {"may", "might", "could", "possibly", "probably", "likely", "perhaps"}
@@ -474,12 +472,12 @@ class Coreference:
             return doc
         claims: list[RawClaim] = doc._.claims
         ents = list(doc.ents)       # (doc.ents makes new Spans on every access: read once)
-        drug_effects = {c.object.curie for c in claims if c.subject.type in DRUGLIKE and not c.negated
-                        and c.predicate in ("causes", "associated_with")}
+        effect_claims = [c for c in claims if c.subject.type in DRUGLIKE and not c.negated
+                         and c.predicate in ("causes", "associated_with")]
+        drug_effects = {c.object.curie for c in effect_claims}
         if drug_effects:
             conditions = [(e.start, e.kb_id_, e.text.lower()) for e in ents if e.label_ in CONDITION_TYPES]
-            stated = frozenset(c.object.curie for c in claims if c.subject.type in DRUGLIKE and not c.negated
-                               and c.predicate in ("causes", "associated_with") and c.rule != "classifier")
+            stated = frozenset(c.object.curie for c in effect_claims if c.rule != "classifier")
             for c in claims:
                 self._bridge(doc, c, conditions, drug_effects, stated)
         accumulations = self._accumulations(ents, claims)

@@ -189,25 +189,28 @@ class VocabularyMatcher:
                 i += 1
         matches += self._interrupted_terms(doc, norms, cases)
         matches += self._organ_toxicities(doc, norms, cases)
-        matches += self._gold_compounds(doc, {t for m in matches for t in range(m.start, m.end)})
+        if "gold" in lowers:
+            matches += self._gold_compounds(doc, lowers, {t for m in matches for t in range(m.start, m.end)})
         nested = self._nested_drugs(doc, matches, norms, cases)
         doc.ents = filter_spans(list(doc.ents) + matches)
         doc.spans["kgbuild_nested"] = nested
         return doc
 
-    def _gold_compounds(self, doc: Doc, taken: set[int]) -> list[Span]:
+    def _gold_compounds(self, doc: Doc, lowers: list[str], taken: set[int]) -> list[Span]:
         """"gold" as the drug (a stop word elsewhere: "the gold standard"): "gold nephropathy", "gold-induced
         neuropathy", "therapy with gold for rheumatoid arthritis", "receiving gold"."""
         concept = self.vocabulary.get(GOLD_COMPOUNDS)
-        out = []
-        for t in doc:
-            if t.lower_ != "gold" or t.i in taken or concept is None:
+        if concept is None:
+            return []
+        out, n = [], len(lowers)
+        for i, word in enumerate(lowers):
+            if word != "gold" or i in taken:
                 continue
-            nxt = doc[t.i + 1].lower_ if t.i + 1 < len(doc) else ""
-            prev = doc[t.i - 1].lower_ if t.i > 0 else ""
-            if nxt in _GOLD_AFTER or (nxt == "-" and t.i + 2 < len(doc) and doc[t.i + 2].lower_ in _GOLD_COMPOUND) \
+            nxt = lowers[i + 1] if i + 1 < n else ""
+            prev = lowers[i - 1] if i > 0 else ""
+            if nxt in _GOLD_AFTER or (nxt == "-" and i + 2 < n and lowers[i + 2] in _GOLD_COMPOUND) \
                     or (prev in _GOLD_BEFORE and nxt in {"for", ",", ".", ";", "and", "or", "was", "were", "had"}):
-                out.append(Span(doc, t.i, t.i + 1, label=concept.type, kb_id=concept.curie))
+                out.append(Span(doc, i, i + 1, label=concept.type, kb_id=concept.curie))
         return out
 
     def _named_by_change(self, concept: Concept, rest: list[str], rest_cases: list[str]) -> bool:

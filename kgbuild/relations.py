@@ -32,8 +32,8 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .claims import (CAUSE_MARKERS, CAUSE_VERBS, DECREASE_VERBS, INCREASE_VERBS, NOUN_NEGATORS, PATIENT_NOUNS,
-                     PHRASAL_CAUSE, TREAT_MARKERS, TREAT_VERBS, Arg, RawClaim)
+from .claims import (CAUSE_MARKERS, CAUSE_VERBS, DECREASE_VERBS, INCREASE_VERBS, PATIENT_NOUNS, PHRASAL_CAUSE,
+                     TREAT_MARKERS, TREAT_VERBS, Arg, RawClaim)
 from .model import CONDITION_TYPES
 
 MODEL_DIR = Path(__file__).resolve().parent / "data" / "relations"
@@ -141,7 +141,7 @@ class DocIndex:
                 continue
             cov.update(range(m.scope_start, m.scope_end))
             cov.update(range(m.trigger_start, m.trigger_end))
-            if m.category == "NEGATED" and doc[m.trigger_start].lower_ not in NOUN_NEGATORS:
+            if m.category == "NEGATED" and not m.phrase_only:
                 # ("NMS without rigidity while taking X": "without" denies only what its scope covers)
                 self.neg_triggers.update(range(m.trigger_start, m.trigger_end))
 
